@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs, idempotently, everything the build and the tests need on a fresh machine.
+# Each step checks first and installs only what is missing; nothing is downloaded from outside
+# the package registries (see ../shared/TOOLCHAIN.md for why each choice is made).
+#   scripts/setup.sh            everything (Rust wasm toolchain, browsers, npm tools)
+#   scripts/setup.sh --no-browsers   skip chromium/firefox/geckodriver
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_BINDGEN_VERSION=0.2.130
+WASM_PACK_VERSION=0.15.1
+want_browsers=1
+[ "${1:-}" = "--no-browsers" ] && want_browsers=0
+
+log() { printf '[setup] %s\n' "$*"; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# Rust target for WebAssembly.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen CLI pinned to the crate's version (a mismatch makes wasm-pack build its own).
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes)"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked
+fi
+
+if ! wasm-pack --version 2>/dev/null | grep -q "$WASM_PACK_VERSION"; then
+  log "installing wasm-pack $WASM_PACK_VERSION (a few minutes)"
+  cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked
+fi
+
+# Browsers from Debian; geckodriver from crates.io (not packaged by Debian).
+if [ "$want_browsers" = 1 ]; then
+  need=()
+  command -v chromium >/dev/null || need+=(chromium)
+  command -v chromedriver >/dev/null || need+=(chromium-driver)
+  command -v firefox-esr >/dev/null || command -v firefox >/dev/null || need+=(firefox-esr)
+  if [ ${#need[@]} -gt 0 ]; then
+    log "apt-get install ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}" fonts-dejavu-core >/dev/null
+  fi
+  if ! command -v geckodriver >/dev/null; then
+    log "installing geckodriver"
+    cargo install geckodriver --locked
+  fi
+fi
+
+# Node tools pinned in tools/package-lock.json: wasm-opt from npm binaryen (Debian's breaks
+# modules), playwright-core, typescript, vite. Installed into tools/node_modules.
+if [ ! -d tools/node_modules ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
+  log "npm ci in tools/"
+  (cd tools && npm ci --no-audit --no-fund --loglevel=error)
+fi
+log "ok"

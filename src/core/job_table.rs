@@ -1,0 +1,147 @@
+//! The record store: one slot per job id, dense, in id order.
+//!
+//! Ids are handed out 1, 2, 3 …, so a ring indexed by `id - base` finds any job in O(1) with no
+//! hashing and about a dozen bytes per slot. Slots at the front whose job is gone for good are
+//! trimmed, so the ring spans from the oldest job still waiting, running or recorded to the
+//! newest. (A job that never settles keeps the ring from trimming past it; each later finished
+//! and forgotten slot then costs one empty slot until it settles.)
+
+use std::collections::VecDeque;
+
+/// A job's id: 1, 2, 3 … per queue, never reused. Exact as a JS number up to 2^53.
+pub type JobId = u64;
+
+/// Why a job failed, apart from its own thrown value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fail<V> {
+    /// The job threw or rejected with this value (or was aborted with this reason).
+    Thrown(V),
+    /// The queue was stopped before the job started.
+    Closed,
+    /// The job ran past its timeout.
+    Timeout,
+}
+
+/// How a finished job ended: its value, or why it failed.
+pub type Outcome<V> = Result<V, Fail<V>>;
+
+/// Where a job is in its life; what `status(id)` reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Waiting to start.
+    Pending,
+    /// Started, not yet settled.
+    Running,
+    /// Settled with a value (record kept until read).
+    Succeeded,
+    /// Settled with an error (record kept until read).
+    Failed,
+}
+
+impl Status {
+    /// The string JS sees.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Running => "running",
+            Status::Succeeded => "succeeded",
+            Status::Failed => "failed",
+        }
+    }
+}
+
+/// One job's slot. `J` is the job itself (a JS runner in the binding), `V` an outcome value.
+#[derive(Debug)]
+pub(crate) enum Slot<J, V> {
+    /// Waiting. `heaped` says the priority heap, not the FIFO cursor, is the one to find it.
+    Waiting { job: J, heaped: bool },
+    /// Started and not yet settled.
+    Running,
+    /// Finished, record kept (tracking on).
+    Done(Outcome<V>),
+    /// Nothing left: finished untracked, read, cleared, dropped, or never pushed.
+    Gone,
+}
+
+/// The dense store. Invariant: every id below `base` is gone, and so is every id at or above
+/// `base + slots.len()` that has not been pushed yet.
+#[derive(Debug)]
+pub(crate) struct JobTable<J, V> {
+    base: JobId,
+    slots: VecDeque<Slot<J, V>>,
+}
+
+impl<J, V> JobTable<J, V> {
+    pub(crate) fn new() -> Self {
+        JobTable { base: 1, slots: VecDeque::new() }
+    }
+
+    /// The id the next `insert` must use (ids never skip).
+    pub(crate) fn end(&self) -> JobId {
+        self.base + self.slots.len() as JobId
+    }
+
+    /// The lowest id that may still hold something.
+    pub(crate) fn base(&self) -> JobId {
+        self.base
+    }
+
+    /// Appends a waiting job; its id is `self.end()` before the call.
+    pub(crate) fn insert(&mut self, job: J, heaped: bool) {
+        self.slots.push_back(Slot::Waiting { job, heaped });
+    }
+
+    fn index(&self, id: JobId) -> Option<usize> {
+        let off = id.checked_sub(self.base)?;
+        usize::try_from(off).ok().filter(|&i| i < self.slots.len())
+    }
+
+    pub(crate) fn get(&self, id: JobId) -> Option<&Slot<J, V>> {
+        self.index(id).map(|i| &self.slots[i])
+    }
+
+    pub(crate) fn get_mut(&mut self, id: JobId) -> Option<&mut Slot<J, V>> {
+        self.index(id).map(move |i| &mut self.slots[i])
+    }
+
+    /// Replaces the slot of `id` (which must be in range) and returns the old one; `Gone` for
+    /// an id out of range.
+    pub(crate) fn replace(&mut self, id: JobId, slot: Slot<J, V>) -> Slot<J, V> {
+        match self.get_mut(id) {
+            Some(s) => std::mem::replace(s, slot),
+            None => Slot::Gone,
+        }
+    }
+
+    /// Drops gone slots from the front so the ring spans only live jobs.
+    pub(crate) fn trim(&mut self) {
+        while matches!(self.slots.front(), Some(Slot::Gone)) {
+            self.slots.pop_front();
+            self.base += 1;
+        }
+        // Give memory back after a large backlog has drained, but not on every small swing.
+        if self.slots.capacity() > 1024 && self.slots.len() < self.slots.capacity() / 4 {
+            self.slots.shrink_to(self.slots.len() * 2);
+        }
+    }
+
+    /// Visits every slot with its id, front to back.
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (JobId, &mut Slot<J, V>)> {
+        let base = self.base;
+        self.slots.iter_mut().enumerate().map(move |(i, s)| (base + i as JobId, s))
+    }
+
+    /// The first id at or after `from` whose slot is waiting in FIFO order (not heaped).
+    pub(crate) fn next_fifo_waiting(&self, from: JobId) -> JobId {
+        let start = from.max(self.base);
+        let mut id = start;
+        // `index` is in range for every id in [base, end); stop at `end` when none waits.
+        for slot in self.slots.range(self.index(start).unwrap_or(self.slots.len())..) {
+            if let Slot::Waiting { heaped: false, .. } = slot {
+                return id;
+            }
+            id += 1;
+        }
+        self.end()
+    }
+}

@@ -1,0 +1,16 @@
+//! The scheduling core: plain Rust, no JS types, no clock, no I/O.
+//!
+//! [`Scheduler`] is the whole queue as a state machine; the wasm binding (`crate::wasm`) and the
+//! native tests drive it with explicit calls, so any interleaving of pushes, starts and
+//! outcomes can be played and checked.
+
+mod config;
+mod error;
+mod job_table;
+mod pending;
+mod scheduler;
+
+pub use config::{Config, ASYNC_MODE, SYNC_MODE, TRACK_JOBS};
+pub use error::ErrorCode;
+pub use job_table::{Fail, JobId, Outcome, Status};
+pub use scheduler::{Lookup, PushOptions, Scheduler, Settled, Started};

@@ -1,0 +1,83 @@
+//! Which waiting job starts next: higher priority first, then lower id (FIFO among equals).
+//!
+//! Most jobs have priority 0 and are found by a cursor walking the job table in id order, so
+//! the common path keeps no per-job entry at all. Jobs with another priority, or whose priority
+//! changed, or that wait again for a retry, go into a binary heap keyed by (priority, id):
+//! O(log n) per operation. Heap entries are checked against the job table and the current
+//! priority when popped (lazy deletion), so removing a job from the queue is O(1).
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
+
+use super::job_table::JobId;
+
+/// A heap entry. Orders by priority, then by the lower id first.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Entry {
+    pub(crate) priority: f64,
+    pub(crate) id: JobId,
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Entry {}
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Priorities are never NaN (the binding rejects it); total_cmp keeps this total anyway.
+        self.priority.total_cmp(&other.priority).then_with(|| other.id.cmp(&self.id))
+    }
+}
+
+/// The heap side of the waiting order, plus each heaped job's current priority.
+#[derive(Debug, Default)]
+pub(crate) struct PriorityHeap {
+    heap: BinaryHeap<Entry>,
+    /// Current priority of every waiting heaped job. An entry whose priority differs is stale.
+    current: HashMap<JobId, f64>,
+}
+
+impl PriorityHeap {
+    pub(crate) fn push(&mut self, id: JobId, priority: f64) {
+        self.current.insert(id, priority);
+        self.heap.push(Entry { priority, id });
+    }
+
+    /// The best live entry, dropping stale ones on the way.
+    pub(crate) fn peek(&mut self) -> Option<Entry> {
+        while let Some(top) = self.heap.peek() {
+            match self.current.get(&top.id) {
+                Some(&p) if p.total_cmp(&top.priority) == Ordering::Equal => return Some(*top),
+                _ => {
+                    self.heap.pop();
+                }
+            }
+        }
+        None
+    }
+
+    /// Forgets `id` (it started or left the queue); its heap entries become stale.
+    pub(crate) fn remove(&mut self, id: JobId) -> Option<f64> {
+        let p = self.current.remove(&id);
+        if self.current.is_empty() {
+            self.heap.clear();
+        }
+        p
+    }
+
+    pub(crate) fn priority(&self, id: JobId) -> Option<f64> {
+        self.current.get(&id).copied()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.heap.clear();
+        self.current.clear();
+    }
+}

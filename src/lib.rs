@@ -1,0 +1,8 @@
+//! gorqs: a runnable queue service for JavaScript, written in Rust and compiled to
+//! WebAssembly. A port of the Go library gorqs.
+//!
+//! - [`core`]: the scheduler, plain Rust, tested natively.
+//! - `wasm` (wasm32 only): the wasm-bindgen layer that exposes the core to JavaScript.
+#![deny(missing_docs)]
+
+pub mod core;
