@@ -46,6 +46,11 @@ pub(crate) struct PriorityHeap {
 
 impl PriorityHeap {
     pub(crate) fn push(&mut self, id: JobId, priority: f64) {
+        // Invariant: priorities equal by `==` are equal in the heap, so FIFO holds among them.
+        // `total_cmp` ranks -0.0 below +0.0 although `-0.0 == 0.0` (JS `-0`, e.g. from
+        // `set_priority(id, -0)`), which let a heaped +0 job overtake an older heaped -0 one;
+        // every zero is stored as +0.0.
+        let priority = if priority == 0.0 { 0.0 } else { priority };
         self.current.insert(id, priority);
         self.heap.push(Entry { priority, id });
     }
