@@ -134,13 +134,12 @@ impl<J, V> JobTable<J, V> {
     /// The first id at or after `from` whose slot is waiting in FIFO order (not heaped).
     pub(crate) fn next_fifo_waiting(&self, from: JobId) -> JobId {
         let start = from.max(self.base);
-        let mut id = start;
         // `index` is in range for every id in [base, end); stop at `end` when none waits.
-        for slot in self.slots.range(self.index(start).unwrap_or(self.slots.len())..) {
+        let first = self.index(start).unwrap_or(self.slots.len());
+        for (id, slot) in (start..).zip(self.slots.range(first..)) {
             if let Slot::Waiting { heaped: false, .. } = slot {
                 return id;
             }
-            id += 1;
         }
         self.end()
     }

@@ -233,7 +233,8 @@ impl<J, V> Scheduler<J, V> {
         self.open
             && !self.paused
             && self.waiting > 0
-            && self.config.concurrency.is_none_or(|n| self.running < n as usize)
+            // `map_or`, not `Option::is_none_or`: that is Rust 1.82 and the crate's MSRV is 1.80.
+            && self.config.concurrency.map_or(true, |n| self.running < n as usize)
     }
 
     /// Takes the next job to run, marks it running and hands it over; `None` when the queue is
