@@ -2,7 +2,8 @@
 //! WebAssembly. A port of the Go library gorqs.
 //!
 //! - [`core`]: the scheduler, plain Rust, tested natively.
-//! - `wasm` (wasm32 only): the wasm-bindgen layer that exposes the core to JavaScript.
+//! - [`wasm`]: the wasm-bindgen layer that exposes the core to JavaScript (numbers only).
 #![deny(missing_docs)]
 
 pub mod core;
+pub mod wasm;

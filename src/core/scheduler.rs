@@ -95,6 +95,9 @@ pub struct Scheduler<J, V> {
     /// Deadline of each running job that has one; `deadlines` entries not matching are stale.
     running_deadline: HashMap<JobId, f64>,
     deadlines: BinaryHeap<Deadline>,
+    /// Ids whose records `max_records` dropped since the last `take_evicted`, so the host can
+    /// release what it keeps beside them.
+    evicted: Vec<JobId>,
 }
 
 impl<J, V> Scheduler<J, V> {
@@ -114,6 +117,7 @@ impl<J, V> Scheduler<J, V> {
             job_timeouts: HashMap::new(),
             running_deadline: HashMap::new(),
             deadlines: BinaryHeap::new(),
+            evicted: Vec::new(),
         }
     }
 
@@ -179,7 +183,7 @@ impl<J, V> Scheduler<J, V> {
 
     /// Changes the concurrency limit (never 0: the binding checks). Jobs already running go on.
     pub fn set_concurrency(&mut self, limit: Option<u32>) {
-        self.config.concurrency = limit.filter(|&n| n > 0).or(limit.map(|_| 1));
+        self.config.concurrency = limit.map(|n| n.max(1));
     }
 
     /// Jobs waiting to start.
@@ -312,6 +316,7 @@ impl<J, V> Scheduler<J, V> {
             if let Some(slot @ Slot::Done(_)) = self.table.get_mut(id) {
                 *slot = Slot::Gone;
                 self.records -= 1;
+                self.evicted.push(id);
             }
         }
         // Records read by `result` leave stale ids behind; compact before they pile up.
@@ -443,18 +448,32 @@ impl<J, V> Scheduler<J, V> {
         outcome.map_err(Lookup::Failed)
     }
 
-    /// Go `Clear`: deletes every finished record; waiting and running jobs keep theirs.
-    pub fn clear(&mut self) {
+    /// Go `Clear`: deletes every finished record and returns their ids; waiting and running
+    /// jobs keep theirs.
+    pub fn clear(&mut self) -> Vec<JobId> {
+        let mut cleared = Vec::with_capacity(self.records);
         if self.records > 0 {
-            for (_, slot) in self.table.iter_mut() {
+            for (id, slot) in self.table.iter_mut() {
                 if let Slot::Done(_) = slot {
                     *slot = Slot::Gone;
+                    cleared.push(id);
                 }
             }
             self.records = 0;
         }
         self.finish_order.clear();
         self.table.trim();
+        cleared
+    }
+
+    /// The ids whose records `max_records` dropped since the last call.
+    pub fn take_evicted(&mut self) -> Vec<JobId> {
+        std::mem::take(&mut self.evicted)
+    }
+
+    /// Whether `max_records` dropped a record since the last `take_evicted`.
+    pub fn has_evicted(&self) -> bool {
+        !self.evicted.is_empty()
     }
 
     /// The lowest id that may still have a state (for tests and diagnostics).

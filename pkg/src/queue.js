@@ -1,0 +1,831 @@
+// The public `Queue`: the JS half of gorqs.
+//
+// Division of labour. The Rust core (`Core`, src/core via src/wasm) owns every decision and
+// every state: ids, the waiting order (priority, FIFO), concurrency, pending → running →
+// succeeded/failed, records, retention, deadlines, open/closed. This class owns what only JS
+// can hold: the runners and the outcome values, stored in `#vals` by id. It
+// calls `run()`, watches returned promises, fires events and settles promises. Per job, it
+// crosses into wasm twice with plain numbers (`push`, then `finish`, which also claims the
+// next job) and allocates nothing but the job's context.
+//
+// Invariants:
+// - `#vals[id - #off]` is job `id`'s JS side for every id from `#off` to `core.nextId - 1`
+//   (`#off <= core.base`): a waiting job's runner; a tracked finished job's value or thrown
+//   error; otherwise `undefined`. What the core forgets (read, cleared, evicted, untracked),
+//   this releases at once; the dead prefix below `core.base` is cut off between drains.
+//   Ids are consecutive, so a new job is always a plain `push` at the end.
+// - No job runs inside a call of a public method: push/start/resume only schedule a drain.
+// - Every promise handed out is pre-handled: ignoring it never raises an unhandled rejection.
+// - A public method called from inside a running job sees the core's current state: the core
+//   is told of each outcome before the next job starts.
+
+import { Core } from "../dist/core/gorqs_core.js";
+import { QueueError, errorFromReply, queueError } from "./errors.js";
+import {
+  checkId,
+  checkRunner,
+  isAbortSignal,
+  readConcurrency,
+  readPushOptions,
+  readQueueOptions,
+  readSignal,
+} from "./options.js";
+import { deferred, macrotask, noop, now, rejected } from "./host.js";
+
+/** Run jobs one at a time, in push order (Go `gorqs.SyncMode`). */
+export const SyncMode = 1;
+/** Run jobs as soon as they are picked, interleaved (Go `gorqs.AsyncMode`). */
+export const AsyncMode = 2;
+/** Keep each job's outcome for lookup by id (Go `gorqs.TrackJobs`). */
+export const TrackJobs = 4;
+
+const STATUS = [undefined, "pending", "running", "succeeded", "failed"];
+
+// Longest stretch of synchronous work before yielding to the event loop (ms).
+const SLICE_MS = 8;
+// Aim for a clock read about this often (ms of job time), adapting the stride to job length.
+const CHECK_MS = 1;
+const MAX_STRIDE = 512;
+
+// Event types the queue fires; bits of `#listening`.
+const EVENTS = { active: 1, completed: 2, failed: 4, empty: 8, idle: 16 };
+
+function freedError() {
+  return new Error("gorqs: this queue was freed (free() or Symbol.dispose); create a new Queue");
+}
+
+function abortError() {
+  return typeof DOMException === "function"
+    ? new DOMException("This operation was aborted", "AbortError")
+    : Object.assign(new Error("This operation was aborted"), { name: "AbortError" });
+}
+
+/**
+ * What a job's `run(ctx)` receives. `signal` is created on first read only: most jobs never
+ * look at it, and an AbortController per job would cost more than the whole queue.
+ */
+class JobContext {
+  #aborts;
+  #controller = null;
+  /**
+   * @param {number} id
+   * @param {Aborts} aborts
+   */
+  constructor(id, aborts) {
+    /** The job's id. */
+    this.id = id;
+    this.#aborts = aborts;
+  }
+
+  /** Which try this is: 1 for the first run. */
+  get attempt() {
+    return 1;
+  }
+
+  /** Aborts when the job times out, its own signal aborts, or `cancel(id)` is called. */
+  get signal() {
+    if (this.#controller === null) {
+      this.#controller = new AbortController();
+      this.#aborts.watch(this.id, this.#controller);
+    }
+    return this.#controller.signal;
+  }
+}
+
+/**
+ * The abort side of running jobs: controllers of jobs that read `ctx.signal`, and reasons of
+ * jobs aborted before they read it. Touched only on abort, timeout and cancel paths.
+ */
+class Aborts {
+  /** @type {Map<number, AbortController>} */
+  controllers = new Map();
+  /** @type {Map<number, unknown>} */
+  reasons = new Map();
+
+  watch(id, controller) {
+    if (this.reasons.has(id)) controller.abort(this.reasons.get(id));
+    else this.controllers.set(id, controller);
+  }
+
+  /** Aborts job `id`'s signal, now or when it is first read. */
+  abort(id, reason) {
+    const c = this.controllers.get(id);
+    if (c !== undefined) {
+      this.controllers.delete(id);
+      c.abort(reason);
+    } else {
+      this.reasons.set(id, reason);
+    }
+  }
+
+  /** The job has settled for good: nothing more to abort. */
+  forget(id) {
+    this.controllers.delete(id);
+    this.reasons.delete(id);
+  }
+}
+
+/** A job queue: sync (one at a time, in order) or async (interleaved). See README.md. */
+export class Queue extends EventTarget {
+  /** @type {Core | null} null once freed */
+  #core;
+  #track;
+  /** @type {unknown[]} runners and values: job `id` at `id - #off` */
+  #vals = [];
+  #off = 1;
+  /** Whether any job may have a deadline: only then is the clock read when a job starts. */
+  #timed;
+  #timerAt = Infinity;
+  #timer = undefined;
+
+  /** A drain is armed (microtask or macrotask) and will run. */
+  #scheduled = false;
+  /** The run loop is on the stack. */
+  #draining = false;
+  #drainTask = () => this.#drain();
+  /** The current slice of synchronous work ends at this time (ms). */
+  #sliceEnd = 0;
+  /** Jobs since the last clock read, and how many between reads. */
+  #count = 0;
+  #stride = 1;
+  #lastCheck = 0;
+
+  /** Bits of EVENTS with listeners (sticky: a removed listener leaves its bit). */
+  #listening = 0;
+  /** Something beyond the plain path wants to hear about settled jobs. */
+  #notify = false;
+  /** @type {Map<number, Array<{resolve: Function, reject: Function}>>} */
+  #waiters = new Map();
+  /** @type {Array<{resolve: Function, kind: number, limit: number}>} kind 0 idle, 1 empty, 2 size<limit, 3 none running */
+  #watchers = [];
+  /** @type {Map<number, {signal: AbortSignal, onAbort: () => void}>} */
+  #jobSignals = new Map();
+  #aborts = new Aborts();
+  #maxRecords;
+  #idleFired = true;
+  #emptyFired = true;
+  #paused = false;
+
+  #started = null;
+  #startSignal = null;
+
+  /**
+   * @param {number | object} [modeOrOptions] gorqs flags (`SyncMode | TrackJobs`) or options
+   */
+  constructor(modeOrOptions) {
+    super();
+    let core;
+    let autoStart = false;
+    if (modeOrOptions === undefined) {
+      core = Core.fromFlags(0);
+      this.#maxRecords = Infinity;
+    } else if (typeof modeOrOptions === "number") {
+      const bad = Core.flagsError(modeOrOptions);
+      if (bad !== 0) throw errorFromReply(bad);
+      core = Core.fromFlags(modeOrOptions);
+      this.#maxRecords = Infinity;
+    } else if (modeOrOptions !== null && typeof modeOrOptions === "object") {
+      const o = readQueueOptions(modeOrOptions);
+      core = new Core(o.concurrency, o.track, o.timeout, o.maxRecords);
+      autoStart = o.autoStart;
+      this.#maxRecords = o.maxRecords;
+    } else {
+      throw new TypeError(
+        `Expected gorqs mode flags (a number) or an options object, got ${
+          modeOrOptions === null ? "null" : typeof modeOrOptions
+        }`,
+      );
+    }
+    this.#core = core;
+    this.#track = core.track;
+    this.#timed = core.hasTimeout;
+    if (this.#maxRecords !== Infinity) this.#notify = true;
+    if (autoStart) this.start();
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------
+
+  /**
+   * Opens the queue and begins running jobs (Go `Start`). Settles when the queue stops:
+   * resolves after `stop()`, rejects with `signal.reason` when `signal` aborts.
+   * @param {AbortSignal} [signal]
+   * @returns {Promise<void>}
+   */
+  start(signal) {
+    const core = this.#live();
+    if (signal !== undefined) readSignal("signal", signal);
+    if (core.isOpen()) return this.#started.promise;
+    if (signal !== undefined && signal.aborted) return rejected(signal.reason);
+    core.start();
+    const started = deferred();
+    this.#started = started;
+    if (signal !== undefined) {
+      const onAbort = () => {
+        const c = this.#core;
+        if (c !== null && c.isOpen() && this.#started === started) this.#close(c, true, signal.reason);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#startSignal = { signal, onAbort };
+    }
+    this.#sliceEnd = now() + SLICE_MS;
+    this.#schedule();
+    return started.promise;
+  }
+
+  /**
+   * Closes the queue (Go `Stop`): later pushes throw, waiting jobs fail with
+   * `ERR_QUEUE_CLOSED`, running jobs finish. Resolves once no job is running.
+   * @returns {Promise<void>}
+   */
+  stop() {
+    const core = this.#live();
+    if (core.isOpen()) this.#close(core, false, undefined);
+    return this.#whenNoneRunning();
+  }
+
+  /** Whether the queue is open (Go `IsRunning`). */
+  isRunning() {
+    return this.#live().isOpen();
+  }
+
+  /** Holds back new starts; running jobs go on. */
+  pause() {
+    this.#live().setPaused(true);
+    this.#paused = true;
+  }
+
+  /** Lets jobs start again after `pause()`. */
+  resume() {
+    this.#live().setPaused(false);
+    this.#paused = false;
+    this.#schedule();
+  }
+
+  /** Whether `pause()` is in force. */
+  get isPaused() {
+    this.#live();
+    return this.#paused;
+  }
+
+  /** Most jobs running at once (`Infinity`: no limit). Settable; raising it starts jobs. */
+  get concurrency() {
+    return this.#live().concurrency;
+  }
+
+  set concurrency(value) {
+    const core = this.#live();
+    core.setConcurrency(readConcurrency(value));
+    this.#schedule();
+  }
+
+  // ---- jobs ------------------------------------------------------------------------------
+
+  /**
+   * Adds a job and returns its id at once (Go `Push`); never runs it here.
+   * @param {{ run(ctx?: JobContext): unknown } | ((ctx?: JobContext) => unknown)} runner
+   * @param {{ priority?: number, timeout?: number, signal?: AbortSignal }} [options]
+   * @returns {number}
+   */
+  push(runner, options) {
+    const core = this.#live();
+    checkRunner(runner);
+    let id;
+    if (options === undefined) {
+      id = core.push();
+      if (id === 0) throw queueError("ERR_QUEUE_CLOSED");
+    } else {
+      id = this.#pushWith(core, readPushOptions(options));
+    }
+    this.#vals.push(runner);
+    if (!this.#scheduled) this.#schedule();
+    return id;
+  }
+
+  /**
+   * Many pushes in one call, all or nothing: a bad runner throws before any job is queued.
+   * @param {Iterable<unknown>} runners
+   * @param {{ priority?: number, timeout?: number, signal?: AbortSignal }} [options]
+   * @returns {number[]}
+   */
+  pushAll(runners, options) {
+    const core = this.#live();
+    if (runners === null || runners === undefined || typeof runners[Symbol.iterator] !== "function") {
+      throw new TypeError("Expected `runners` to be an iterable of runners");
+    }
+    const list = Array.from(runners);
+    for (let i = 0; i < list.length; i++) checkRunner(list[i], `runners[${i}]`);
+    const opts = options === undefined ? undefined : readPushOptions(options);
+    if (!core.isOpen()) throw queueError("ERR_QUEUE_CLOSED");
+    if (opts !== undefined && opts.signal !== undefined && opts.signal.aborted) throw opts.signal.reason;
+    const ids = new Array(list.length);
+    if (opts === undefined) {
+      const first = core.pushMany(list.length);
+      for (let i = 0; i < list.length; i++) {
+        ids[i] = first + i;
+        this.#vals.push(list[i]);
+      }
+    } else {
+      for (let i = 0; i < list.length; i++) {
+        ids[i] = this.#pushWith(core, opts);
+        this.#vals.push(list[i]);
+      }
+    }
+    if (list.length > 0 && !this.#scheduled) this.#schedule();
+    return ids;
+  }
+
+  /**
+   * Fails a waiting or running job with `reason` (default: an AbortError): a waiting job
+   * leaves the queue, a running one frees its slot and its late outcome is ignored.
+   * @returns {boolean} false when the job had finished or is unknown
+   */
+  cancel(id, reason) {
+    checkId(id);
+    const core = this.#live();
+    return this.#cancel(core, id, reason === undefined ? abortError() : reason);
+  }
+
+  /**
+   * Gives a waiting job a new priority. Returns false when it is not waiting.
+   * @param {number} id
+   * @param {number} priority
+   */
+  setPriority(id, priority) {
+    checkId(id);
+    const { priority: p } = readPushOptions({ priority });
+    return this.#live().setPriority(id, p);
+  }
+
+  // ---- tracking --------------------------------------------------------------------------
+
+  /**
+   * Go `Fetch`: a finished job's value, deleting its record. Throws `ERR_NOT_IMPLEMENTED`
+   * (tracking off), `ERR_NOT_FOUND`, `ERR_PENDING`, `ERR_RUNNING`, or the job's own error.
+   * @param {number} id
+   */
+  result(id) {
+    checkId(id);
+    const core = this.#live();
+    const reply = core.result(id);
+    if (reply < 0) throw errorFromReply(reply);
+    const value = this.#vals[id - this.#off];
+    this.#vals[id - this.#off] = undefined;
+    if (reply === 1) throw value;
+    return value;
+  }
+
+  /** Alias of `result` (Go's name). */
+  fetch(id) {
+    return this.result(id);
+  }
+
+  /**
+   * Where job `id` is: "pending" | "running" | "succeeded" | "failed" | undefined. Never deletes.
+   * @param {number} id
+   */
+  status(id) {
+    checkId(id);
+    return STATUS[this.#live().status(id)];
+  }
+
+  /**
+   * Settles with job `id`'s outcome once it finishes; at once for a finished tracked job
+   * (without deleting its record); rejects `ERR_NOT_FOUND` for an unknown id.
+   * @param {number} id
+   * @returns {Promise<unknown>}
+   */
+  wait(id) {
+    checkId(id);
+    const core = this.#live();
+    const state = core.status(id);
+    if (state === 1 || state === 2) {
+      const d = deferred();
+      const list = this.#waiters.get(id);
+      if (list === undefined) this.#waiters.set(id, [d]);
+      else list.push(d);
+      this.#notify = true;
+      return d.promise;
+    }
+    if (state === 3) return Promise.resolve(this.#vals[id - this.#off]);
+    if (state === 4) {
+      const reply = core.peek(id);
+      return rejected(reply === 1 ? this.#vals[id - this.#off] : errorFromReply(reply));
+    }
+    return rejected(queueError("ERR_NOT_FOUND"));
+  }
+
+  /** Go `Clear`: deletes every finished record; pending and running jobs keep theirs. */
+  clear() {
+    const core = this.#live();
+    this.#release(core.clear());
+  }
+
+  // ---- observing -------------------------------------------------------------------------
+
+  /** Jobs waiting to start. */
+  get size() {
+    return this.#live().size;
+  }
+
+  /** Jobs running. */
+  get running() {
+    return this.#live().running;
+  }
+
+  /** Resolves when nothing waits and nothing runs (at once if so already). */
+  onIdle() {
+    return this.#watch(0, 0);
+  }
+
+  /** Resolves when nothing waits (at once if so already). */
+  onEmpty() {
+    return this.#watch(1, 0);
+  }
+
+  /** Resolves when fewer than `limit` jobs wait (at once if so already). */
+  onSizeLessThan(limit) {
+    if (typeof limit !== "number" || Number.isNaN(limit)) {
+      throw new TypeError(`Expected \`limit\` to be a number, got ${typeof limit}`);
+    }
+    return this.#watch(2, limit);
+  }
+
+  addEventListener(type, listener, options) {
+    super.addEventListener(type, listener, options);
+    if (listener !== null && listener !== undefined && EVENTS[type] !== undefined) {
+      this.#listening |= EVENTS[type];
+      this.#notify = true;
+    }
+  }
+
+  // ---- release ---------------------------------------------------------------------------
+
+  /** Stops the queue as `stop()` does and releases it; any later call throws. */
+  free() {
+    const core = this.#core;
+    if (core === null) return;
+    if (core.isOpen()) this.#close(core, false, undefined);
+    this.#core = null;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#vals = [];
+    core.free();
+  }
+
+  // ---- internals: storage ----------------------------------------------------------------
+
+  #live() {
+    const core = this.#core;
+    if (core === null) throw freedError();
+    return core;
+  }
+
+  /** Releases the slots of ids the core has forgotten. */
+  #release(ids) {
+    const vals = this.#vals;
+    const off = this.#off;
+    for (let i = 0; i < ids.length; i++) vals[ids[i] - off] = undefined;
+  }
+
+  /** Cuts off the dead prefix below `core.base` once it is at least half of `#vals`. */
+  #trim(core) {
+    const dead = core.base - this.#off;
+    if (dead >= 1024 && dead * 2 >= this.#vals.length) {
+      this.#vals.splice(0, dead);
+      this.#off += dead;
+    }
+  }
+
+  #pushWith(core, opts) {
+    if (opts.signal !== undefined && opts.signal.aborted) throw opts.signal.reason;
+    const id = core.pushWith(opts.priority, opts.timeout);
+    if (id === 0) throw queueError("ERR_QUEUE_CLOSED");
+    if (opts.timeout === opts.timeout && opts.timeout !== Infinity) this.#timed = true;
+    if (opts.signal !== undefined) {
+      const signal = opts.signal;
+      const onAbort = () => {
+        const c = this.#core;
+        if (c !== null) this.#cancel(c, id, signal.reason);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#jobSignals.set(id, { signal, onAbort });
+      this.#notify = true;
+    }
+    return id;
+  }
+
+  // ---- internals: running ----------------------------------------------------------------
+
+  /** Arms one drain in a microtask: never inside the caller's call. */
+  #schedule() {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(this.#drainTask);
+  }
+
+  /** Yields to the event loop, then drains in a fresh slice. */
+  #yieldThenDrain() {
+    this.#scheduled = true;
+    macrotask(() => {
+      this.#sliceEnd = now() + SLICE_MS;
+      this.#drain();
+    });
+  }
+
+  #drain() {
+    this.#scheduled = false;
+    const core = this.#core;
+    if (core === null || this.#draining) return;
+    const id = this.#mayContinue() ? core.startNext(this.#timed ? now() : 0) : 0;
+    this.#run(core, id);
+  }
+
+  /**
+   * Counts a job against the current slice and says whether another may start now; when the
+   * slice is spent it arms a macrotask to go on and says no. Reads the clock only every
+   * `#stride` jobs, adapting the stride so reads come about every CHECK_MS of work.
+   */
+  #mayContinue() {
+    if (++this.#count < this.#stride) return true;
+    const t = now();
+    const perJob = (t - this.#lastCheck) / this.#count;
+    this.#lastCheck = t;
+    this.#count = 0;
+    this.#stride = perJob > 0 ? Math.max(1, Math.min(MAX_STRIDE, Math.floor(CHECK_MS / perJob))) : MAX_STRIDE;
+    if (t < this.#sliceEnd) return true;
+    if (!this.#scheduled) this.#yieldThenDrain();
+    return false;
+  }
+
+  /**
+   * Runs job `id` and then each next job the core hands out, until none may start now.
+   * Synchronous outcomes are reported as they happen; promises are watched.
+   */
+  #run(core, id) {
+    this.#draining = true;
+    try {
+      while (id !== 0) {
+        const vals = this.#vals;
+        const runner = vals[id - this.#off];
+        vals[id - this.#off] = undefined;
+        if (this.#listening !== 0) this.#onStarted(core, id);
+        if (this.#timed) this.#armTimer(core);
+        const ctx = new JobContext(id, this.#aborts);
+        let value;
+        let failed = false;
+        try {
+          value = typeof runner === "function" ? runner(ctx) : runner.run(ctx);
+          if (value !== null && (typeof value === "object" || typeof value === "function")) {
+            const then = value.then;
+            if (typeof then === "function") {
+              this.#follow(id, value, then);
+              if (this.#core !== core) return;
+              id = this.#mayContinue() ? core.startNext(this.#timed ? now() : 0) : 0;
+              continue;
+            }
+          }
+        } catch (e) {
+          value = e;
+          failed = true;
+        }
+        if (this.#core !== core) return; // freed by the job itself
+        const claim = this.#mayContinue();
+        const reply = core.finish(id, failed, claim, this.#timed ? now() : 0);
+        if (reply < 0) {
+          this.#aborts.forget(id);
+          id = -reply - 1;
+        } else {
+          if (this.#track) this.#vals[id - this.#off] = value;
+          if (this.#notify) this.#settled(core, id, failed, value);
+          id = reply;
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
+    this.#trim(core);
+    if (this.#notify) this.#checkWatchers(core);
+  }
+
+  /** Watches a returned thenable; its outcome is reported when it settles. */
+  #follow(id, thenable, then) {
+    let done = false;
+    const onValue = (value) => {
+      if (done) return;
+      done = true;
+      this.#settleLate(id, false, value);
+    };
+    const onError = (error) => {
+      if (done) return;
+      done = true;
+      this.#settleLate(id, true, error);
+    };
+    try {
+      then.call(thenable, onValue, onError);
+    } catch (e) {
+      onError(e);
+    }
+  }
+
+  /** A promise-backed job settled: record it, then run what may start next, right here. */
+  #settleLate(id, failed, value) {
+    const core = this.#core;
+    if (core === null) {
+      this.#notifyWaiters(id, failed, value);
+      return;
+    }
+    const claim = !this.#draining && this.#mayContinue();
+    const reply = core.finish(id, failed, claim, this.#timed ? now() : 0);
+    let next = reply;
+    if (reply < 0) {
+      this.#aborts.forget(id);
+      next = -reply - 1;
+    } else {
+      if (this.#track) this.#vals[id - this.#off] = value;
+      if (this.#notify) this.#settled(core, id, failed, value);
+    }
+    if (this.#core !== core) return;
+    if (next !== 0) this.#run(core, next);
+    else if (!this.#draining && this.#notify) this.#checkWatchers(core);
+  }
+
+  /** After an accepted outcome: events, waiters, signals, evicted records. */
+  #settled(core, id, failed, value) {
+    if (this.#jobSignals.size !== 0) this.#dropJobSignal(id);
+    this.#aborts.forget(id);
+    if (this.#maxRecords !== Infinity && core.hasEvicted) this.#release(core.takeEvicted());
+    this.#notifyWaiters(id, failed, value);
+    if (failed) {
+      if (this.#listening & EVENTS.failed) this.#emit("failed", { id, error: value });
+    } else if (this.#listening & EVENTS.completed) {
+      this.#emit("completed", { id, value });
+    }
+  }
+
+  #notifyWaiters(id, failed, value) {
+    if (this.#waiters.size === 0) return;
+    const list = this.#waiters.get(id);
+    if (list === undefined) return;
+    this.#waiters.delete(id);
+    for (const d of list) {
+      if (failed) d.reject(value);
+      else d.resolve(value);
+    }
+  }
+
+  #dropJobSignal(id) {
+    const entry = this.#jobSignals.get(id);
+    if (entry !== undefined) {
+      this.#jobSignals.delete(id);
+      entry.signal.removeEventListener("abort", entry.onAbort);
+    }
+  }
+
+  #onStarted(core, id) {
+    this.#idleFired = false;
+    if (this.#listening & EVENTS.active) this.#emit("active", { id });
+    if (this.#listening & EVENTS.empty && !this.#emptyFired && core.size === 0) {
+      this.#emptyFired = true;
+      this.#emit("empty", undefined);
+    }
+  }
+
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  /** Fails job `id` with `reason` (cancel, its signal aborted). */
+  #cancel(core, id, reason) {
+    const was = core.cancel(id);
+    if (was === 0) return false;
+    this.#vals[id - this.#off] = this.#track ? reason : undefined;
+    this.#settled(core, id, true, reason);
+    if (was === 2) {
+      // After #settled, which forgets the job's abort state: this one must stay until the
+      // job's late outcome arrives, for a ctx.signal read after the cancel.
+      this.#aborts.abort(id, reason);
+      this.#schedule(); // a slot is free
+    }
+    this.#checkWatchers(core);
+    return true;
+  }
+
+  /** Closes the queue: fails waiting jobs, settles the start promise. */
+  #close(core, aborted, reason) {
+    const dropped = core.stop();
+    this.#release(dropped);
+    if (this.#notify) {
+      for (let i = 0; i < dropped.length; i++) {
+        const id = dropped[i];
+        if (this.#waiters.has(id) || this.#listening & EVENTS.failed || this.#jobSignals.size !== 0) {
+          this.#settled(core, id, true, queueError("ERR_QUEUE_CLOSED"));
+        }
+      }
+    }
+    const started = this.#started;
+    const s = this.#startSignal;
+    this.#startSignal = null;
+    if (s !== null) s.signal.removeEventListener("abort", s.onAbort);
+    if (started !== null) {
+      if (aborted) started.reject(reason);
+      else started.resolve();
+    }
+    this.#checkWatchers(core);
+  }
+
+  // ---- internals: timeouts ---------------------------------------------------------------
+
+  #armTimer(core) {
+    const at = core.nextDeadline;
+    if (at >= this.#timerAt) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => this.#onTimer(), Math.max(0, at - now()));
+  }
+
+  #onTimer() {
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    const core = this.#core;
+    if (core === null) return;
+    const expired = core.expire(now());
+    for (let i = 0; i < expired.length; i++) {
+      const id = expired[i];
+      const error = queueError("ERR_TIMEOUT");
+      this.#aborts.abort(id, error);
+      if (this.#notify) this.#settledKeepAbort(core, id, error);
+    }
+    if (core.nextDeadline !== Infinity) this.#armTimer(core);
+    if (expired.length !== 0) this.#schedule();
+    this.#checkWatchers(core);
+  }
+
+  /** As #settled for a timed-out job, whose abort reason must outlive it (late ctx.signal reads). */
+  #settledKeepAbort(core, id, error) {
+    if (this.#jobSignals.size !== 0) this.#dropJobSignal(id);
+    if (this.#maxRecords !== Infinity && core.hasEvicted) this.#release(core.takeEvicted());
+    this.#notifyWaiters(id, true, error);
+    if (this.#listening & EVENTS.failed) this.#emit("failed", { id, error });
+  }
+
+  // ---- internals: watchers ---------------------------------------------------------------
+
+  #watch(kind, limit) {
+    const core = this.#live();
+    if (this.#holds(core, kind, limit)) return Promise.resolve();
+    const d = deferred();
+    this.#watchers.push({ resolve: d.resolve, kind, limit });
+    this.#notify = true;
+    return d.promise;
+  }
+
+  #holds(core, kind, limit) {
+    switch (kind) {
+      case 0:
+        return core.isIdle;
+      case 1:
+        return core.size === 0;
+      case 2:
+        return core.size < limit;
+      default:
+        return core.running === 0;
+    }
+  }
+
+  #whenNoneRunning() {
+    return this.#watch(3, 0);
+  }
+
+  /** Resolves watchers whose condition holds and fires `empty` / `idle` on transitions. */
+  #checkWatchers(core) {
+    if (this.#watchers.length !== 0) {
+      const keep = [];
+      for (const w of this.#watchers) {
+        if (this.#holds(core, w.kind, w.limit)) w.resolve();
+        else keep.push(w);
+      }
+      this.#watchers = keep;
+    }
+    if (this.#listening & (EVENTS.empty | EVENTS.idle)) {
+      const size = core.size;
+      if (size !== 0) this.#emptyFired = false;
+      else if (!this.#emptyFired && this.#listening & EVENTS.empty) {
+        this.#emptyFired = true;
+        this.#emit("empty", undefined);
+      }
+      if (size === 0 && core.running === 0) {
+        if (!this.#idleFired && this.#listening & EVENTS.idle) {
+          this.#idleFired = true;
+          this.#emit("idle", undefined);
+        }
+      }
+    }
+  }
+}
+
+if (typeof Symbol.dispose === "symbol") {
+  Object.defineProperty(Queue.prototype, Symbol.dispose, {
+    value: Queue.prototype.free,
+    writable: true,
+    configurable: true,
+  });
+}
