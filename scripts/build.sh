@@ -41,6 +41,9 @@ common=(pkg/src/index.js --bundle --platform=neutral --target=es2022 --log-level
   --legal-comments=none --banner:js="// gorqs $(node -p 'require("./pkg/package.json").version') — built from https://github.com/gorqs/gorqs-js; see README.md")
 esbuild "${common[@]}" --format=esm --outfile="$out/gorqs.mjs"
 esbuild "${common[@]}" --format=cjs --outfile="$out/gorqs.cjs"
+# The wasm-bindgen browser test server serves .mjs with a non-JS MIME type, so the Rust tests
+# (tests/wasm/contract.rs) import this .js copy of the ESM bundle. Not shipped.
+mkdir -p "$out/test" && cp "$out/gorqs.mjs" "$out/test/gorqs.js"
 
 raw=$(wc -c < "$core/gorqs_core_bg.wasm")
 gz=$(gzip -9 -c "$core/gorqs_core_bg.wasm" | wc -c)

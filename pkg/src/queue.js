@@ -713,6 +713,7 @@ export class Queue extends EventTarget {
   #close(core, aborted, reason) {
     const dropped = core.stop();
     this.#release(dropped);
+    if (this.#maxRecords !== Infinity) this.#release(core.takeEvicted());
     if (this.#notify) {
       for (let i = 0; i < dropped.length; i++) {
         const id = dropped[i];

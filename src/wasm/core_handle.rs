@@ -21,7 +21,7 @@ const MAX_SAFE_ID: f64 = 9_007_199_254_740_992.0;
 /// A number from JS as a job id, if it can be one.
 fn to_id(x: f64) -> Option<JobId> {
     // In range and integral, so the cast is exact.
-    (x >= 1.0 && x <= MAX_SAFE_ID && x.fract() == 0.0).then_some(x as JobId)
+    ((1.0..=MAX_SAFE_ID).contains(&x) && x.fract() == 0.0).then_some(x as JobId)
 }
 
 fn ids_to_js(ids: Vec<JobId>) -> Vec<f64> {
@@ -134,13 +134,13 @@ impl CoreHandle {
         self.sched.push((), PushOptions::default()).map_or(0.0, |id| id as f64)
     }
 
-    /// Adds a job with a priority (not NaN) and a timeout (`Infinity`: the queue's, `0` or
-    /// less: none... JS passes only checked values); its id, or 0 when closed.
+    /// Adds a job with a priority and a timeout in ms: `NaN` uses the queue's timeout,
+    /// `Infinity` means none for this job. Its id, or 0 when closed.
     #[wasm_bindgen(js_name = pushWith)]
     pub fn push_with(&mut self, priority: f64, timeout: f64) -> f64 {
+        // JS sends checked values; a NaN priority would still be harmless (ordered as 0).
         let priority = if priority.is_nan() { 0.0 } else { priority };
         let timeout = if timeout.is_nan() { None } else { Some(timeout) };
-        // A timeout of Infinity is kept as "none" for this job, overriding the queue's.
         let opts = PushOptions { priority, timeout };
         self.sched.push((), opts).map_or(0.0, |id| id as f64)
     }
