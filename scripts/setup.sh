@@ -24,12 +24,16 @@ fi
 # wasm-bindgen CLI pinned to the crate's version (a mismatch makes wasm-pack build its own).
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes)"
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked
+  # --locked first; its lockfile can name a crate version the registry no longer serves
+  # (seen: webpki-roots 1.0.11), then let cargo resolve within the CLI's own requirements.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --locked ||
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
 if ! wasm-pack --version 2>/dev/null | grep -q "$WASM_PACK_VERSION"; then
   log "installing wasm-pack $WASM_PACK_VERSION (a few minutes)"
-  cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked
+  cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked ||
+    cargo install wasm-pack --version "$WASM_PACK_VERSION"
 fi
 
 # Browsers from Debian; geckodriver from crates.io (not packaged by Debian).
@@ -46,7 +50,7 @@ if [ "$want_browsers" = 1 ]; then
   fi
   if ! command -v geckodriver >/dev/null; then
     log "installing geckodriver"
-    cargo install geckodriver --locked
+    cargo install geckodriver --locked || cargo install geckodriver
   fi
 fi
 

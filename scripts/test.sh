@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs every test, after installing whatever is missing (scripts/setup.sh) and building the
+# package (scripts/build.sh). Each suite runs even when an earlier one failed; the last line
+# counts the suites, and the exit code is non-zero when any failed.
+#   scripts/test.sh                 everything
+#   scripts/test.sh native js       only the named suites (see `suites` below)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR=never
+
+bash scripts/setup.sh || { echo "setup failed"; exit 1; }
+bash scripts/build.sh || { echo "build failed"; exit 1; }
+
+passed=0
+failed=0
+failures=()
+suite() {
+  local name=$1
+  shift
+  if [ ${#only[@]} -gt 0 ] && [[ ! " ${only[*]} " == *" $name "* ]]; then return; fi
+  echo
+  echo "=== $name: $*"
+  local start=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "=== $name: ok ($((SECONDS - start)) s)"
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    echo "=== $name: FAILED ($((SECONDS - start)) s)"
+  fi
+}
+only=("$@")
+
+# The scheduling core, natively (unit, scenario and model tests), and lint.
+suite native cargo test --all-targets
+suite clippy cargo clippy --all-targets -- -D warnings
+suite clippy-wasm cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+# The JS contract through wasm-bindgen (tests/wasm/contract.rs), in Node and two browsers.
+suite wasm-node wasm-pack test --node
+suite wasm-chrome wasm-pack test --headless --chrome
+suite wasm-firefox wasm-pack test --headless --firefox
+# The JS contract suite (tests/js), in Node and in headless Chromium and Firefox.
+suite js-node node tests/js/node-run.mjs
+suite js-browsers node scripts/browser-test.mjs --browser=chromium,firefox --page=/tests/js/browser.html
+# The npm package as users get it: npm pack, then ESM, CJS, TypeScript, Vite, plain page.
+suite package bash tests/package/run.sh
+# The demo page, end to end in headless Chromium.
+suite demo node --test tests/e2e/demo.test.mjs
+
+echo
+if [ $failed -gt 0 ]; then echo "failed suites: ${failures[*]}"; fi
+echo "suites: $passed passed, $failed failed"
+[ $failed -eq 0 ]
