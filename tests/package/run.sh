@@ -137,7 +137,12 @@ check_types_errors() {
 check_types_cjs() {
   [ -d "$tmp/types" ] || scratch types module "$here/types/cjs-consumer.cts"
   cd "$tmp/types"
-  node "$tsc" --noEmit --strict --target es2022 --module node16 cjs-consumer.cts
+  if ! node "$tsc" --noEmit --strict --target es2022 --module node16 cjs-consumer.cts; then
+    echo "   TypeScript reads index.d.ts as ESM (the package is \"type\": \"module\"), so a CommonJS"
+    echo "   consumer may not import it. Fix in the package: ship a CommonJS copy of the types"
+    echo "   (index.d.cts) and point exports[\".\"].require.types at it."
+    return 1
+  fi
   echo "   cjs-consumer.cts compiles under module node16"
 }
 
