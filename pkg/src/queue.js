@@ -66,7 +66,6 @@ function abortError() {
  */
 class JobContext {
   #aborts;
-  #controller = null;
   /**
    * @param {number} id
    * @param {Aborts} aborts
@@ -84,44 +83,48 @@ class JobContext {
 
   /** Aborts when the job times out, its own signal aborts, or `cancel(id)` is called. */
   get signal() {
-    if (this.#controller === null) {
-      this.#controller = new AbortController();
-      this.#aborts.watch(this.id, this.#controller);
-    }
-    return this.#controller.signal;
+    return this.#aborts.signal(this.id);
   }
 }
 
 /**
  * The abort side of running jobs: controllers of jobs that read `ctx.signal`, and reasons of
- * jobs aborted before they read it. Touched only on abort, timeout and cancel paths.
+ * jobs aborted before they read it. Touched only by jobs that read their signal and on abort,
+ * timeout and cancel paths; `size` lets the per-job path skip it.
  */
 class Aborts {
   /** @type {Map<number, AbortController>} */
   controllers = new Map();
   /** @type {Map<number, unknown>} */
   reasons = new Map();
+  size = 0;
 
-  watch(id, controller) {
-    if (this.reasons.has(id)) controller.abort(this.reasons.get(id));
-    else this.controllers.set(id, controller);
+  /** Job `id`'s signal, created on first read; already aborted if the job was. */
+  signal(id) {
+    let c = this.controllers.get(id);
+    if (c === undefined) {
+      c = new AbortController();
+      if (this.reasons.has(id)) c.abort(this.reasons.get(id));
+      this.controllers.set(id, c);
+      this.size++;
+    }
+    return c.signal;
   }
 
   /** Aborts job `id`'s signal, now or when it is first read. */
   abort(id, reason) {
     const c = this.controllers.get(id);
-    if (c !== undefined) {
-      this.controllers.delete(id);
-      c.abort(reason);
-    } else {
+    if (c !== undefined) c.abort(reason);
+    else if (!this.reasons.has(id)) {
       this.reasons.set(id, reason);
+      this.size++;
     }
   }
 
   /** The job has settled for good: nothing more to abort. */
   forget(id) {
-    this.controllers.delete(id);
-    this.reasons.delete(id);
+    if (this.controllers.delete(id)) this.size--;
+    if (this.reasons.delete(id)) this.size--;
   }
 }
 
@@ -145,6 +148,8 @@ export class Queue extends EventTarget {
   #drainTask = () => this.#drain();
   /** The current slice of synchronous work ends at this time (ms). */
   #sliceEnd = 0;
+  /** The next drain starts a new slice. */
+  #fresh = false;
   /** Jobs since the last clock read, and how many between reads. */
   #count = 0;
   #stride = 1;
@@ -152,8 +157,11 @@ export class Queue extends EventTarget {
 
   /** Bits of EVENTS with listeners (sticky: a removed listener leaves its bit). */
   #listening = 0;
-  /** Something beyond the plain path wants to hear about settled jobs. */
+  /** Something beyond the plain path wants to hear about each settled job (waiters by id,
+   * completed/failed listeners, job signals, a record cap). */
   #notify = false;
+  /** Someone watches the queue's state (onIdle/onEmpty/stop waiters, empty/idle listeners). */
+  #observed = false;
   /** @type {Map<number, Array<{resolve: Function, reject: Function}>>} */
   #waiters = new Map();
   /** @type {Array<{resolve: Function, kind: number, limit: number}>} kind 0 idle, 1 empty, 2 size<limit, 3 none running */
@@ -454,7 +462,8 @@ export class Queue extends EventTarget {
     super.addEventListener(type, listener, options);
     if (listener !== null && listener !== undefined && EVENTS[type] !== undefined) {
       this.#listening |= EVENTS[type];
-      this.#notify = true;
+      if (type === "empty" || type === "idle") this.#observed = true;
+      else this.#notify = true;
     }
   }
 
@@ -519,6 +528,9 @@ export class Queue extends EventTarget {
   #schedule() {
     if (this.#scheduled) return;
     this.#scheduled = true;
+    // Work arriving at a queue with nothing running starts a fresh slice: the time it sat
+    // idle was the event loop's, not ours.
+    if (!this.#draining && this.#core !== null && this.#core.running === 0) this.#fresh = true;
     queueMicrotask(this.#drainTask);
   }
 
@@ -535,6 +547,10 @@ export class Queue extends EventTarget {
     this.#scheduled = false;
     const core = this.#core;
     if (core === null || this.#draining) return;
+    if (this.#fresh) {
+      this.#fresh = false;
+      this.#sliceEnd = now() + SLICE_MS;
+    }
     const id = this.#mayContinue() ? core.startNext(this.#timed ? now() : 0) : 0;
     this.#run(core, id);
   }
@@ -591,11 +607,12 @@ export class Queue extends EventTarget {
         const claim = this.#mayContinue();
         const reply = core.finish(id, failed, claim, this.#timed ? now() : 0);
         if (reply < 0) {
-          this.#aborts.forget(id);
+          if (this.#aborts.size !== 0) this.#aborts.forget(id);
           id = -reply - 1;
         } else {
           if (this.#track) this.#vals[id - this.#off] = value;
           if (this.#notify) this.#settled(core, id, failed, value);
+          else if (this.#aborts.size !== 0) this.#aborts.forget(id);
           id = reply;
         }
       }
@@ -603,7 +620,7 @@ export class Queue extends EventTarget {
       this.#draining = false;
     }
     this.#trim(core);
-    if (this.#notify) this.#checkWatchers(core);
+    if (this.#observed) this.#checkWatchers(core);
   }
 
   /** Watches a returned thenable; its outcome is reported when it settles. */
@@ -637,21 +654,22 @@ export class Queue extends EventTarget {
     const reply = core.finish(id, failed, claim, this.#timed ? now() : 0);
     let next = reply;
     if (reply < 0) {
-      this.#aborts.forget(id);
+      if (this.#aborts.size !== 0) this.#aborts.forget(id);
       next = -reply - 1;
     } else {
       if (this.#track) this.#vals[id - this.#off] = value;
       if (this.#notify) this.#settled(core, id, failed, value);
+      else if (this.#aborts.size !== 0) this.#aborts.forget(id);
     }
     if (this.#core !== core) return;
     if (next !== 0) this.#run(core, next);
-    else if (!this.#draining && this.#notify) this.#checkWatchers(core);
+    else if (!this.#draining && this.#observed) this.#checkWatchers(core);
   }
 
   /** After an accepted outcome: events, waiters, signals, evicted records. */
   #settled(core, id, failed, value) {
     if (this.#jobSignals.size !== 0) this.#dropJobSignal(id);
-    this.#aborts.forget(id);
+    if (this.#aborts.size !== 0) this.#aborts.forget(id);
     if (this.#maxRecords !== Infinity && core.hasEvicted) this.#release(core.takeEvicted());
     this.#notifyWaiters(id, failed, value);
     if (failed) {
@@ -775,7 +793,7 @@ export class Queue extends EventTarget {
     if (this.#holds(core, kind, limit)) return Promise.resolve();
     const d = deferred();
     this.#watchers.push({ resolve: d.resolve, kind, limit });
-    this.#notify = true;
+    this.#observed = true;
     return d.promise;
   }
 
@@ -805,6 +823,9 @@ export class Queue extends EventTarget {
         else keep.push(w);
       }
       this.#watchers = keep;
+      if (keep.length === 0 && (this.#listening & (EVENTS.empty | EVENTS.idle)) === 0) {
+        this.#observed = false;
+      }
     }
     if (this.#listening & (EVENTS.empty | EVENTS.idle)) {
       const size = core.size;

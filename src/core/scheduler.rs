@@ -267,7 +267,9 @@ impl<J, V> Scheduler<J, V> {
         }
         self.waiting -= 1;
         self.running += 1;
-        let timeout = self.job_timeouts.remove(&id).or(self.config.timeout);
+        // Hot path: skip the hash lookup when no job was pushed with its own timeout.
+        let own = if self.job_timeouts.is_empty() { None } else { self.job_timeouts.remove(&id) };
+        let timeout = own.or(self.config.timeout);
         if let Some(t) = timeout.filter(|t| t.is_finite()) {
             let at = now + t;
             self.running_deadline.insert(id, at);
