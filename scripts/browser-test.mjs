@@ -242,7 +242,13 @@ async function runChromium(pageUrl, timeoutMs) {
     await page.goto(pageUrl, { waitUntil: 'load', timeout: timeoutMs });
     let report = null;
     while (Date.now() < deadline) {
-      report = normalise(await page.evaluate(() => window.__gorqsResults ?? null));
+      // A page stuck in a loop never answers: bound each read by the time left.
+      const raw = await Promise.race([
+        page.evaluate(() => window.__gorqsResults ?? null),
+        sleep(Math.max(0, deadline - Date.now())).then(() => undefined),
+      ]);
+      if (raw === undefined) break;
+      report = normalise(raw);
       if (report && report.done) break;
       await sleep(100);
     }
@@ -366,9 +372,10 @@ class WebDriver {
     this.base = base;
     this.session = null;
   }
-  async cmd(method, urlPath, body) {
+  async cmd(method, urlPath, body, timeoutMs = 60_000) {
     const res = await fetch(this.base + urlPath, {
       method,
+      signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
       headers: body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -407,8 +414,15 @@ async function runFirefox(pageUrl, timeoutMs, verbose) {
   const child = spawn(
     geckodriver,
     ['--host', '127.0.0.1', '--port', String(port), '--websocket-port', String(wsPort), '--profile-root', profileRoot],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MOZ_HEADLESS: '1' } },
+    // Its own process group, so that an emergency exit can end geckodriver and its Firefox together.
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MOZ_HEADLESS: '1' }, detached: true },
   );
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {}
+  };
+  process.on('exit', killGroup);
   const logLines = [];
   let exited = null;
   child.on('exit', (code, sig) => (exited = { code, sig }));
@@ -481,10 +495,22 @@ async function runFirefox(pageUrl, timeoutMs, verbose) {
     await wd.cmd('POST', wd.s('/url'), { url: pageUrl });
     let report = null;
     while (Date.now() < deadline) {
-      const raw = await wd.cmd('POST', wd.s('/execute/sync'), {
-        script: 'return window.__gorqsResults ? JSON.parse(JSON.stringify(window.__gorqsResults)) : null;',
-        args: [],
-      });
+      let raw;
+      try {
+        // A page stuck in a loop never answers: bound each read by the time left.
+        raw = await wd.cmd(
+          'POST',
+          wd.s('/execute/sync'),
+          {
+            script: 'return window.__gorqsResults ? JSON.parse(JSON.stringify(window.__gorqsResults)) : null;',
+            args: [],
+          },
+          deadline - Date.now(),
+        );
+      } catch (e) {
+        if (Date.now() >= deadline) break;
+        throw e;
+      }
       report = normalise(raw);
       if (report && report.done) break;
       await sleep(100);
@@ -494,13 +520,14 @@ async function runFirefox(pageUrl, timeoutMs, verbose) {
     return { report, consoleErrors, timedOut: !(report && report.done) };
   } finally {
     if (bidi) bidi.close();
-    if (wd.session) await wd.cmd('DELETE', wd.s('')).catch(() => {});
+    if (wd.session) await wd.cmd('DELETE', wd.s(''), undefined, 15_000).catch(() => {});
     if (!exited) {
       child.kill('SIGTERM');
       const t = Date.now();
       while (!exited && Date.now() - t < 5000) await sleep(50);
-      if (!exited) child.kill('SIGKILL');
+      if (!exited) killGroup();
     }
+    process.removeListener('exit', killGroup);
     await fsp.rm(profileRoot, { recursive: true, force: true }).catch(() => {});
   }
 }
@@ -616,7 +643,8 @@ async function main() {
     await server.close();
   }
   console.log(`${totalPass} passed, ${totalFail} failed`);
-  process.exitCode = totalFail > 0 ? 1 : 0;
+  // Exit explicitly: a browser that hung past the hard timeout must not keep this process alive.
+  process.exit(totalFail > 0 ? 1 : 0);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
