@@ -1,8 +1,8 @@
 // Type definitions for gorqs: a job queue for JavaScript in Rust/WebAssembly (port of Go gorqs).
 // The contract these describe is the project's API document; the README has examples.
 //
-// The types use the web platform's EventTarget, CustomEvent and AbortSignal: they come from
-// TypeScript's "dom" lib (in the default libs) or from @types/node.
+// The types use the web platform's EventTarget, Event, CustomEvent and AbortSignal: they come
+// from TypeScript's "dom" lib (part of the default libs) or, in a Node project, @types/node.
 
 /// <reference lib="esnext.disposable" />
 
@@ -125,6 +125,21 @@ export interface QueueEventMap {
   idle: CustomEvent<null>;
 }
 
+/** Options of `addEventListener`, as on any EventTarget. */
+export interface QueueListenerOptions {
+  /** Listen in the capture phase (no difference for a queue, which has no tree). */
+  capture?: boolean;
+  /** Remove the listener after its first call. */
+  once?: boolean;
+  /** Promise not to call `preventDefault()`. */
+  passive?: boolean;
+  /** Remove the listener when this signal aborts. */
+  signal?: AbortSignal;
+}
+
+/** A listener of any event type: a function or an object with `handleEvent`. */
+export type QueueListener = ((event: Event) => unknown) | { handleEvent(event: Event): unknown };
+
 /** A job queue: sync (one at a time, in order) or async (interleaved), with ids and tracking. */
 export declare class Queue extends EventTarget implements Disposable {
   /** A sync queue without tracking. */
@@ -184,25 +199,25 @@ export declare class Queue extends EventTarget implements Disposable {
   addEventListener<K extends keyof QueueEventMap>(
     type: K,
     listener: (this: Queue, event: QueueEventMap[K]) => unknown,
-    options?: boolean | AddEventListenerOptions,
+    options?: boolean | QueueListenerOptions,
   ): void;
   /** Listens to any event type. */
   addEventListener(
     type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
+    listener: QueueListener | null,
+    options?: boolean | QueueListenerOptions,
   ): void;
   /** Removes a listener added with `addEventListener`. */
   removeEventListener<K extends keyof QueueEventMap>(
     type: K,
     listener: (this: Queue, event: QueueEventMap[K]) => unknown,
-    options?: boolean | EventListenerOptions,
+    options?: boolean | Pick<QueueListenerOptions, "capture">,
   ): void;
   /** Removes a listener of any event type. */
   removeEventListener(
     type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | EventListenerOptions,
+    listener: QueueListener | null,
+    options?: boolean | Pick<QueueListenerOptions, "capture">,
   ): void;
 
   /** Stops the queue as `stop()` does and releases it; any later call throws. */

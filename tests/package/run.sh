@@ -6,9 +6,10 @@
 #   KEEP_TMP=1 bash tests/package/run.sh   keep the scratch projects (path printed) to look into
 #
 # Checks: 0 tarball contents; 1 Node ESM; 2 Node CommonJS; 3 TypeScript (every public name
-# compiles; deliberate mistakes do not; a CommonJS .cts consumer compiles); 4 a Vite build in
-# headless Chromium; 5 a plain <script type="module"> page in headless Chromium.
-# Nothing is fetched but what npm resolves for a local tarball (the package has no dependencies).
+# compiles; deliberate mistakes do not; a CommonJS .cts consumer compiles; a Node project with
+# @types/node and no DOM lib compiles); 4 a Vite build in headless Chromium; 5 a plain
+# <script type="module"> page in headless Chromium.
+# Network: only the npm registry, for the pinned @types/node (the package has no dependencies).
 # Ends with `package: N passed, N failed`; exits non-zero when any check failed.
 set -euo pipefail
 
@@ -17,6 +18,7 @@ repo=$(cd "$here/../.." && pwd)
 tools="$repo/tools/node_modules"
 tsc="$tools/typescript/bin/tsc"
 vite="$tools/vite/bin/vite.js"
+types_node_version=20.19.43
 
 if [ ! -f "$repo/pkg/dist/gorqs.mjs" ] || [ ! -f "$repo/pkg/dist/gorqs.cjs" ]; then
   echo "package: pkg/dist/gorqs.mjs or pkg/dist/gorqs.cjs is missing: run \`bash scripts/build.sh\` first" >&2
@@ -50,8 +52,8 @@ scratch() {
   mkdir -p "$dir"
   printf '{ "name": "gorqs-check-%s", "private": true, "version": "0.0.0", "type": "%s" }\n' "$(basename "$dir")" "$type" \
     >"$dir/package.json"
-  (cd "$dir" && npm install --no-save --offline "$tarball" >/dev/null 2>"$dir/npm-install.log" ||
-    npm install --no-save --prefer-offline "$tarball" >/dev/null 2>"$dir/npm-install.log") ||
+  (cd "$dir" && npm install --offline "$tarball" >/dev/null 2>"$dir/npm-install.log" ||
+    npm install --prefer-offline "$tarball" >/dev/null 2>"$dir/npm-install.log") ||
     { cat "$dir/npm-install.log" >&2; return 1; }
   [ $# -gt 0 ] && cp -r "$@" "$dir/"
   return 0
@@ -146,6 +148,16 @@ check_types_cjs() {
   echo "   cjs-consumer.cts compiles under module node16"
 }
 
+# A Node project without the DOM lib: EventTarget, CustomEvent and AbortSignal come from
+# @types/node (pinned; the one package fetched from the npm registry).
+check_types_node() {
+  [ -d "$tmp/types" ] || scratch types module "$here/types/uses-every-name.ts"
+  cd "$tmp/types"
+  npm install --save-dev --prefer-offline "@types/node@$types_node_version" >/dev/null
+  node "$tsc" --noEmit --strict --target es2022 --module nodenext --lib es2022 --types node uses-every-name.ts
+  echo "   uses-every-name.ts compiles with lib es2022 + @types/node $types_node_version (no DOM lib)"
+}
+
 check_vite() {
   scratch vite module "$here/pages/vite/index.html" "$here/pages/vite/main.js" "$here/scenario.mjs"
   (cd "$tmp/vite" && node "$vite" build --logLevel warn --outDir dist --emptyOutDir)
@@ -164,6 +176,7 @@ check "Node CommonJS: require(\"gorqs\")" check_node_cjs
 check "TypeScript: every public name compiles (tsc --strict, module nodenext)" check_types_ok
 check "TypeScript: deliberate mistakes are rejected" check_types_errors
 check "TypeScript: a CommonJS consumer (.cts, module node16) compiles" check_types_cjs
+check "TypeScript: a Node project without the DOM lib (@types/node)" check_types_node
 check "Vite: vite build, then the app in headless Chromium" check_vite
 check "plain <script type=module> page importing ./node_modules/gorqs/dist/gorqs.mjs" check_plain_page
 

@@ -44,7 +44,8 @@ class Doubler implements Runner<number> {
 }
 const later: Runner<string> = {
   async run(ctx) {
-    await new Promise<void>((resolve) => setTimeout(resolve, 1, ctx.signal));
+    await new Promise<void>((resolve) => setTimeout(resolve, 1));
+    ctx.signal.throwIfAborted();
     return "done";
   },
 };
