@@ -1,0 +1,77 @@
+// The queue yields to the event loop while a backlog drains (API.md, "Jobs", last point).
+// Measured by counts: how many times a 1 ms interval fired while jobs were still left, never by
+// how long anything took.
+import * as gorqs from "../../../pkg/dist/gorqs.mjs";
+import { describe, test, assert } from "../harness.mjs";
+
+const { Queue } = gorqs;
+
+/** Counter state shared by the jobs; `work` is a little CPU per job. */
+function makeCounter() {
+  const c = {
+    done: 0,
+    sink: 0,
+    syncJob() {
+      for (let i = 0; i < 20; i++) c.sink += i;
+      c.done++;
+    },
+    instantAsyncJob() {
+      c.done++;
+      return Promise.resolve(c.done);
+    },
+  };
+  return c;
+}
+
+/**
+ * Pushes `n` copies of `job`, then counts the interval callbacks that run while the backlog is
+ * neither untouched nor finished (0 < done < n), until onIdle().
+ */
+async function drainWithInterval(q, n, job, counter) {
+  for (let i = 0; i < n; i++) q.push(job);
+  const midDrain = [];
+  const timer = setInterval(() => {
+    if (counter.done > 0 && counter.done < n) midDrain.push(counter.done);
+  }, 1);
+  try {
+    await q.onIdle();
+  } finally {
+    clearInterval(timer);
+  }
+  return midDrain;
+}
+
+describe("responsiveness", () => {
+  test("sync mode: a 1 ms interval fires ≥ 3 times while 200,000 synchronous jobs drain", async () => {
+    const q = new Queue({ mode: "sync" });
+    q.start();
+    const c = makeCounter();
+    const N = 200_000;
+    const midDrain = await drainWithInterval(q, N, c.syncJob, c);
+    assert.equal(c.done, N, "every job ran");
+    assert.ok(midDrain.length >= 3, `interval fired ${midDrain.length} time(s) during the drain (at done = ${midDrain.slice(0, 10)})`);
+    await q.stop();
+  }, { timeout: 60_000 });
+
+  test("async mode: a 1 ms interval fires ≥ 3 times while 200,000 synchronous jobs drain", async () => {
+    const q = new Queue({ mode: "async" });
+    q.start();
+    const c = makeCounter();
+    const N = 200_000;
+    const midDrain = await drainWithInterval(q, N, c.syncJob, c);
+    assert.equal(c.done, N, "every job ran");
+    assert.ok(midDrain.length >= 3, `interval fired ${midDrain.length} time(s) during the drain (at done = ${midDrain.slice(0, 10)})`);
+    await q.stop();
+  }, { timeout: 60_000 });
+
+  test("sync mode: the interval also fires while 100,000 instantly-resolving async jobs drain", async () => {
+    const q = new Queue({ mode: "sync" });
+    q.start();
+    const c = makeCounter();
+    const N = 100_000;
+    const midDrain = await drainWithInterval(q, N, c.instantAsyncJob, c);
+    assert.equal(c.done, N, "every job ran");
+    assert.ok(midDrain.length >= 3, `interval fired ${midDrain.length} time(s) during the drain (at done = ${midDrain.slice(0, 10)})`);
+    await q.stop();
+  }, { timeout: 60_000 });
+});
