@@ -1,0 +1,46 @@
+// Imports every contract test file; each registers its tests with the harness on import.
+// Keep this list in sync with contract/*.test.mjs (node-run.mjs checks it in Node).
+import "./contract/go-port.test.mjs";
+import "./contract/construction.test.mjs";
+import "./contract/errors.test.mjs";
+import "./contract/runners.test.mjs";
+import "./contract/sync.test.mjs";
+import "./contract/async.test.mjs";
+import "./contract/tracking.test.mjs";
+import "./contract/observing.test.mjs";
+import "./contract/lifecycle.test.mjs";
+import "./contract/reentrancy.test.mjs";
+import "./contract/rejections.test.mjs";
+import "./contract/safety.test.mjs";
+import "./contract/timeouts.test.mjs";
+import "./contract/signals.test.mjs";
+import "./contract/cancel.test.mjs";
+import "./contract/priority.test.mjs";
+import "./contract/events.test.mjs";
+import "./contract/max-records.test.mjs";
+import "./contract/on-empty.test.mjs";
+import "./contract/responsiveness.test.mjs";
+
+/** The test files imported above, for runners that want to check the list. */
+export const FILES = [
+  "go-port",
+  "construction",
+  "errors",
+  "runners",
+  "sync",
+  "async",
+  "tracking",
+  "observing",
+  "lifecycle",
+  "reentrancy",
+  "rejections",
+  "safety",
+  "timeouts",
+  "signals",
+  "cancel",
+  "priority",
+  "events",
+  "max-records",
+  "on-empty",
+  "responsiveness",
+].map((name) => `contract/${name}.test.mjs`);
