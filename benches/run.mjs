@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { IMPLS } from "./lib/impls.mjs";
 import { SCENARIOS } from "./lib/scenarios.mjs";
 import { BENCHES_DIR, REPO_DIR, RESULTS_DIR, DEFAULT_GORQS_MODULE } from "./lib/paths.mjs";
@@ -92,40 +93,92 @@ function plan(s) {
 }
 
 // ---------------------------------------------------------------- child processes
+// Time budget of one child. A child past it is stopped: if it was still working (busy event loop
+// or jobs still starting) it is "over budget", a warning with the runs it finished (or a lower
+// bound); if its heartbeat shows the same job count for HANG_S seconds, it hung: a failure.
+const HANG_S = 20;
+function budgetSeconds(p) {
+  if (process.env.BENCH_BUDGET_S) return Number(process.env.BENCH_BUDGET_S); // for testing the harness
+  if (quick) return 45;
+  return p.n >= 1_000_000 ? 150 : 100;
+}
+
 function runChild(impl, scenario, p) {
   const args = JSON.stringify({ impl: impl.key, scenario: scenario.key, n: p.n, warmup: p.warmup, runs: p.runs });
-  // Generous: a hung queue (e.g. onIdle never resolving) is a failure, not a wait for ever.
-  const timeoutMs = 60_000 + (p.warmup + p.runs) * p.n * 0.05;
+  const budgetMs = budgetSeconds(p) * 1000;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ["--expose-gc", path.join(BENCHES_DIR, "lib/child.mjs"), args], {
       cwd: BENCHES_DIR,
       env: { ...process.env, GORQS_MODULE: gorqsModule },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    let out = "";
+    const t0 = Date.now();
+    let result;
+    const notes = [];
+    const done = []; // [k, nsPerJob] of finished runs
+    let runStartedAt = t0;
+    let lastBeat = null;
+    let sameSince = null;
+    let stopped = null; // "budget" | "hung"
+    let buf = "";
     let err = "";
-    let timedOut = false;
-    child.stdout.on("data", (d) => (out += d));
+    const onLine = (line) => {
+      if (line.startsWith("@@RESULT ")) result = JSON.parse(line.slice(9));
+      else if (line.startsWith("@@NOTE ")) notes.push(JSON.parse(line.slice(7)));
+      else if (line.startsWith("@@RUN ")) runStartedAt = Date.now();
+      else if (line.startsWith("@@DONE ")) {
+        const [k, ns] = line.slice(7).split(" ").map(Number);
+        done.push([k, ns]);
+        lastBeat = null;
+      } else if (line.startsWith("@@BEAT ")) {
+        const count = Number(line.slice(7));
+        if (count !== lastBeat) {
+          lastBeat = count;
+          sameSince = Date.now();
+        } else if (Date.now() - sameSince > HANG_S * 1000 && !stopped) {
+          stopped = "hung";
+          child.kill("SIGKILL");
+        }
+      }
+    };
+    child.stdout.on("data", (d) => {
+      buf += d;
+      let i;
+      while ((i = buf.indexOf("\n")) >= 0) {
+        onLine(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+      }
+    });
     child.stderr.on("data", (d) => (err += d));
     const timer = setTimeout(() => {
-      timedOut = true;
+      stopped = "budget";
       child.kill("SIGKILL");
-    }, timeoutMs);
+    }, budgetMs);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      const notes = [];
-      let result;
-      for (const line of out.split("\n")) {
-        if (line.startsWith("@@RESULT ")) result = JSON.parse(line.slice(9));
-        else if (line.startsWith("@@NOTE ")) notes.push(JSON.parse(line.slice(7)));
-      }
+      if (buf) onLine(buf);
       const tail = err.trim().split("\n").slice(-15).join("\n");
-      if (!result) {
-        let why = timedOut
-          ? `timed out after ${(timeoutMs / 1000).toFixed(0)} s (a queue never reported done?)`
-          : code === 13
-            ? "exited with code 13: a top-level await never settled (a promise of the queue never resolved)"
-            : `exited with code ${code}${signal ? ` (${signal})` : ""} without a result`;
+      if (!result && stopped === "budget") {
+        const measured = done.filter(([k]) => k >= p.warmup).map(([, ns]) => ns);
+        const lowerBound = ((Date.now() - runStartedAt) * 1e6) / p.n;
+        result = {
+          status: "over budget",
+          failures: [],
+          nsPerJob: measured,
+          warmupNs: done.filter(([k]) => k < p.warmup).map(([, ns]) => ns),
+          lowerBound: measured.length ? undefined : lowerBound,
+        };
+        notes.push(
+          `over its ${budgetMs / 1000} s budget: stopped after ${done.length} of ${p.warmup + p.runs} runs` +
+            (measured.length ? ` (figures from the ${measured.length} measured runs it finished)` : ` (a single run takes more than ${(lowerBound / 1000).toFixed(0)} µs/job)`),
+        );
+      } else if (!result) {
+        const why =
+          stopped === "hung"
+            ? `hung: no job started for ${HANG_S} s while the event loop was idle (a queue never reported done)`
+            : code === 13
+              ? "exited with code 13: a top-level await never settled (a promise of the queue never resolved)"
+              : `exited with code ${code}${signal ? ` (${signal})` : ""} without a result`;
         result = { status: "failed", failures: [why, ...(tail ? [`stderr: ${tail}`] : [])] };
       } else if (code !== 0 && result.status === "ok") {
         result.status = "failed";
@@ -133,6 +186,7 @@ function runChild(impl, scenario, p) {
       }
       result.notes = notes;
       if (err.trim() && result.status === "ok") result.notes.push(`stderr: ${tail}`);
+      result.wallSeconds = (Date.now() - t0) / 1000;
       resolve(result);
     });
   });
@@ -155,7 +209,9 @@ let gitHead = null;
 try {
   gitHead = execFileSync("git", ["-C", REPO_DIR, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
 } catch {}
-const build = built ? { module: path.relative(REPO_DIR, gorqsModule), mtime: statSync(gorqsModule).mtime.toISOString(), ...measureBuild(gorqsModule, REPO_DIR, usingDefaultBuild) } : null;
+const sha = (file) => createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 16);
+const buildShaAtStart = built ? sha(gorqsModule) : null;
+const build = built ? { sha256: buildShaAtStart, module: path.relative(REPO_DIR, gorqsModule), mtime: statSync(gorqsModule).mtime.toISOString(), ...measureBuild(gorqsModule, REPO_DIR, usingDefaultBuild) } : null;
 
 const machine = {
   cpu: os.cpus()[0]?.model ?? "unknown",
@@ -173,6 +229,7 @@ for (const l of describeBuild(build)) console.log(`  ${l}`);
 console.log(`peers: ${Object.entries(peerVersions).map(([k, v]) => `${k} ${v}`).join(", ")}\n`);
 
 const results = [];
+let buildChanged = false;
 for (const s of scenarios) {
   const p = plan(s);
   console.log(`${s.title}: N = ${p.n.toLocaleString("en-US")}${s.memory ? "" : `, ${p.warmup} warm-up + ${p.runs} measured runs`}`);
@@ -181,9 +238,13 @@ for (const s of scenarios) {
     let r;
     if (impl.kind === "gorqs" && !built) r = { status: "not built", failures: [], notes: [] };
     else {
-      const t0 = Date.now();
+      // The build may be being redone (scripts/build.sh empties pkg/dist first): wait for it.
+      if (impl.kind === "gorqs") for (let w = 0; w < 120 && !existsSync(gorqsModule); w++) await new Promise((ok) => setTimeout(ok, 1000));
       r = await runChild(impl, s, p);
-      r.wallSeconds = (Date.now() - t0) / 1000;
+      if (impl.kind === "gorqs" && r.buildSha && r.buildSha !== buildShaAtStart) {
+        buildChanged = true;
+        r.notes.push(`measured another gorqs build (sha256 ${r.buildSha}) than the one at the start (${buildShaAtStart}): the build was redone during the run`);
+      }
     }
     r.impl = impl.key;
     r.label = impl.label;
@@ -198,8 +259,10 @@ for (const s of scenarios) {
       ? `${r.memory.bytesPerJob.toFixed(1)} bytes/job`
       : r.median !== undefined
         ? `median ${r.median.toFixed(1)} ns/job`
-        : "";
-    const flag = r.status === "ok" ? "ok" : r.status === "not built" ? "not built" : `*** ${r.status.toUpperCase()} ***`;
+        : r.lowerBound !== undefined
+          ? `> ${r.lowerBound.toFixed(0)} ns/job`
+          : "";
+    const flag = ["ok", "not built", "over budget"].includes(r.status) ? r.status : `*** ${r.status.toUpperCase()} ***`;
     console.log(`  ${impl.label.padEnd(22)} ${fig.padEnd(26)} ${flag}${r.wallSeconds ? `  (${r.wallSeconds.toFixed(1)} s)` : ""}`);
     for (const f of r.failures ?? []) console.log(`      !!! ${f}`);
     for (const note of r.notes ?? []) console.log(`      note: ${note}`);
@@ -215,7 +278,7 @@ const report = {
   filters: { only: onlyScenarios ?? null, impl: onlyImpls ?? null },
   machine,
   git: gitHead,
-  gorqs: built ? { ...build, defaultBuild: usingDefaultBuild } : { status: "not built", module: path.relative(REPO_DIR, gorqsModule) },
+  gorqs: built ? { ...build, defaultBuild: usingDefaultBuild, changedDuringRun: buildChanged } : { status: "not built", module: path.relative(REPO_DIR, gorqsModule) },
   peers: peerVersions,
   units: { time: "ns per job (wall time from first push until all done / N)", memory: "bytes per job (heapUsed + external after forced GC, delta / N)" },
   scenarios: scenarios.map((s) => ({ key: s.key, title: s.title, ...plan(s) })),
@@ -246,7 +309,8 @@ console.log("");
 console.log(renderText(sections));
 for (const l of describeBuild(build)) console.log(l);
 
-const failed = results.filter((r) => !["ok", "not built", "unsupported"].includes(r.status));
+if (buildChanged) console.log("\nWARNING: pkg/dist/gorqs.mjs changed during the run: the gorqs rows mix builds (see the notes above).");
+const failed = results.filter((r) => !["ok", "not built", "unsupported", "over budget"].includes(r.status));
 console.log(`\ntotal ${report.durationSeconds} s`);
 
 if (!opt("no-write")) {

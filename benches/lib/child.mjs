@@ -4,14 +4,15 @@
 import { performance } from "node:perf_hooks";
 import { loadImpl } from "./impls.mjs";
 import { scenarioByKey } from "./scenarios.mjs";
-import { makeJobs, resetState, checkRun, runInfo } from "./jobs.mjs";
+import { makeJobs, resetState, checkRun, runInfo, startedCount } from "./jobs.mjs";
 
 const args = JSON.parse(process.argv[2]);
 const { impl, scenario: scenarioKey, n, warmup, runs } = args;
 const scenario = scenarioByKey(scenarioKey);
 
+let buildSha;
 function emit(result) {
-  process.stdout.write(`@@RESULT ${JSON.stringify({ impl, scenario: scenarioKey, n, ...result })}\n`);
+  process.stdout.write(`@@RESULT ${JSON.stringify({ impl, scenario: scenarioKey, n, buildSha, ...result })}\n`);
 }
 
 if (typeof global.gc !== "function") {
@@ -34,6 +35,7 @@ process.on("unhandledRejection", (reason) => stray.push(`unhandled rejection: ${
 let implementation;
 try {
   implementation = await loadImpl(impl);
+  buildSha = implementation.buildSha;
 } catch (e) {
   if (e && e.constructor && e.constructor.name === "NotBuilt") {
     emit({ status: "not built", failures: [], message: e.message });
@@ -42,6 +44,13 @@ try {
   emit({ status: "error", failures: [`cannot load ${impl}: ${e && e.stack ? e.stack : e}`] });
   process.exit(1);
 }
+
+// Progress for the parent: "@@RUN k" when run k starts, "@@DONE k ns" when it ends, and a
+// heartbeat with the number of jobs started so far. A queue that hangs with the event loop idle
+// keeps beating the same count; one that is merely slow keeps the loop busy (no beats) or moves.
+const say = (line) => process.stdout.write(`${line}\n`);
+const beat = setInterval(() => say(`@@BEAT ${startedCount()}`), 1000);
+beat.unref();
 
 async function timedRun(factory) {
   resetState(n);
@@ -106,7 +115,9 @@ async function main() {
   const nsPerJob = [];
   let info;
   for (let k = 0; k < warmup + runs; k++) {
+    say(`@@RUN ${k}`);
     const r = await timedRun(factory);
+    say(`@@DONE ${k} ${r.nsPerJob} ${r.failures.length}`);
     (k < warmup ? warmupNs : nsPerJob).push(r.nsPerJob);
     for (const f of r.failures) failures.push(`${k < warmup ? "warm-up" : "run"} ${k < warmup ? k + 1 : k - warmup + 1}: ${f}`);
     info = r.info;
@@ -121,8 +132,10 @@ try {
     result.failures.push(...stray);
     result.status = "failed";
   }
+  clearInterval(beat);
   emit(result);
 } catch (e) {
+  clearInterval(beat);
   emit({ status: "failed", failures: [`threw: ${e && e.stack ? e.stack : e}`, ...stray] });
   process.exitCode = 1;
 }

@@ -20,7 +20,7 @@ export async function loadImpl(key) {
       const g = await import("./adapters/gorqs.mjs");
       await g.load();
       const variant = key === "gorqs-pushAll" ? "pushAll" : undefined;
-      return { scenarios: g.scenariosFor(variant), memory: variant ? undefined : g.memory };
+      return { scenarios: g.scenariosFor(variant), memory: variant ? undefined : g.memory, buildSha: g.buildSha };
     }
     case "p-queue":
       return import("./adapters/p-queue.mjs");

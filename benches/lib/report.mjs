@@ -9,7 +9,14 @@ export function median(xs) {
 
 const ns = (x) => (x === undefined || x === null || !Number.isFinite(x) ? "-" : x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const ratio = (a, b) => (a === undefined || b === undefined || !(b > 0) ? "-" : `${(a / b).toFixed(2)}×`);
-const statusText = (r) => (r.status === "ok" ? "ok" : r.status === "not built" ? "not built" : `FAILED (${r.status})`);
+const statusText = (r) =>
+  r.status === "ok"
+    ? "ok"
+    : r.status === "not built"
+      ? "not built"
+      : r.status === "over budget"
+        ? `over budget (${r.nsPerJob?.length ?? 0} of ${r.runs} runs)`
+        : `FAILED (${r.status})`;
 
 /** The best (lowest median) successful peer of a scenario. */
 function bestPeer(results) {
@@ -25,7 +32,9 @@ export function scenarioTable(scenario, results) {
   const columns = ["implementation", "median ns/job", "min", "max", "× baseline", "× best peer", ...(showInflight ? ["max in flight"] : []), "check"];
   const rows = results.map((r) => {
     const ok = r.nsPerJob?.length > 0;
-    const fig = ok ? [ns(r.median), ns(Math.min(...r.nsPerJob)), ns(Math.max(...r.nsPerJob))] : [r.status === "not built" ? "not built" : "-", "-", "-"];
+    const fig = ok
+      ? [ns(r.median), ns(Math.min(...r.nsPerJob)), ns(Math.max(...r.nsPerJob))]
+      : [r.status === "not built" ? "not built" : r.lowerBound !== undefined ? `> ${ns(r.lowerBound)}` : "-", "-", "-"];
     return [
       r.label,
       ...fig,

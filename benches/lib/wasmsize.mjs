@@ -30,7 +30,8 @@ export function measureBuild(moduleFile, repoDir, scanFolder) {
       return { file: rel(p), raw: buf.length, gzip: gz(buf) };
     });
   const entries = files
-    .filter((p) => /\.(mjs|cjs|js)$/.test(p) && (p === moduleFile || /gorqs/.test(path.basename(p))))
+    // The package entries: gorqs.mjs / gorqs.cjs beside the measured module (not sub-folders).
+    .filter((p) => p === moduleFile || (/\.(mjs|cjs)$/.test(p) && path.dirname(p) === path.dirname(moduleFile)))
     .map((p) => {
       const buf = readFileSync(p);
       return { file: rel(p), raw: buf.length, gzip: gz(buf) };

@@ -6,7 +6,8 @@
 // Besides the harness' checks, this adapter checks a few points of the API contract on the way
 // (ids 1, 2, 3 …; push never runs a job; a fetched record is gone) and reports any breach as a
 // failure of the run.
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { makeSyncJob, recordRead, startedCount } from "../jobs.mjs";
 import { gorqsModulePath } from "../paths.mjs";
@@ -14,11 +15,14 @@ import { gorqsModulePath } from "../paths.mjs";
 export class NotBuilt extends Error {}
 
 let mod;
+export let buildSha;
 /** Loads the build once; throws NotBuilt when it is not there. */
 export async function load() {
   if (mod) return mod;
   const file = gorqsModulePath();
   if (!existsSync(file)) throw new NotBuilt(`not built (${file} missing)`);
+  // Which build this process measures (the build may be redone while a long run goes on).
+  buildSha = createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 16);
   mod = await import(pathToFileURL(file).href);
   if (typeof mod.Queue !== "function") throw new Error(`${file} exports no Queue class`);
   return mod;
