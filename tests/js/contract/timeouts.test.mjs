@@ -230,4 +230,31 @@ describe("timeouts", () => {
     assert.equal(signal.aborted, false);
     await q.stop();
   });
+
+  for (const stop of [true, false]) {
+    test(`after a timed-out job, ${stop ? "a stopped" : "an idle"} queue arms no more timers`, async () => {
+      // Counts setTimeout calls while nothing should be happening. A queue left spinning by an
+      // earlier test would be counted as well: the message says so.
+      const realSetTimeout = globalThis.setTimeout;
+      const q = new Queue({ timeout: 5 });
+      q.start();
+      const id = q.push(never);
+      await assert.rejects(within(q.wait(id), "wait()"), qe("ERR_TIMEOUT"));
+      await within(q.onIdle(), "onIdle");
+      if (stop) await within(q.stop(), "stop()");
+      await ticks(3);
+      let calls = 0;
+      globalThis.setTimeout = function countedSetTimeout(...args) {
+        calls++;
+        return realSetTimeout.apply(this, args);
+      };
+      try {
+        for (let i = 0; i < 20; i++) await new Promise((resolve) => realSetTimeout(resolve, 2));
+      } finally {
+        globalThis.setTimeout = realSetTimeout;
+      }
+      assert.equal(calls, 0, "setTimeout calls during 20 quiet macrotasks (this queue's, or a queue's left from an earlier test)");
+      if (!stop) await q.stop();
+    });
+  }
 });
