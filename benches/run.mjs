@@ -8,7 +8,8 @@
 //
 // Options: --only=S1,S2,S3,S4,MEM,S1-1M,S4-1M (aliases: mem, scaling), --impl=gorqs,p-queue,…
 // (the baseline always runs, for the ratios), --runs=K, --warmup=K, --gorqs-module=PATH,
-// --no-write (no results file, no README update), --help.
+// --no-write (no results file, no README update), --render-readme (rewrite the README's figures
+// from results/latest.json, running nothing), --help.
 //
 // Figures are printed, never asserted. Only correctness checks fail a run: they are printed
 // loudly and make the script exit 1.
@@ -31,7 +32,7 @@ const opt = (name) => {
   if (!a) return undefined;
   return a.includes("=") ? a.slice(a.indexOf("=") + 1) : true;
 };
-const known = ["quick", "only", "impl", "runs", "warmup", "gorqs-module", "no-write", "help"];
+const known = ["quick", "only", "impl", "runs", "warmup", "gorqs-module", "no-write", "render-readme", "help"];
 for (const a of argv) {
   const name = a.replace(/^--/, "").split("=")[0];
   if (!a.startsWith("--") || !known.includes(name)) {
@@ -40,7 +41,7 @@ for (const a of argv) {
   }
 }
 if (opt("help")) {
-  console.log(readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(1, 16).map((l) => l.replace(/^\/\/ ?/, "")).join("\n"));
+  console.log(readFileSync(new URL(import.meta.url), "utf8").split("\n").slice(1, 17).map((l) => l.replace(/^\/\/ ?/, "")).join("\n"));
   process.exit(0);
 }
 const quick = Boolean(opt("quick"));
@@ -90,6 +91,31 @@ function plan(s) {
   if (opt("runs")) runs = Number(opt("runs"));
   if (opt("warmup") !== undefined) warmup = Number(opt("warmup"));
   return { n, warmup, runs: s.memory ? 1 : runs, ...(s.memory ? { warmup: 0 } : {}) };
+}
+
+// ---------------------------------------------------------------- README
+/** Replaces the figures between the README's latest-results markers. */
+function updateReadme(report, sections) {
+  const readme = path.join(BENCHES_DIR, "README.md");
+  const buildLines = describeBuild(report.gorqs.status === "not built" ? null : report.gorqs);
+  const md = renderMarkdown(report, sections, buildLines);
+  const text = readFileSync(readme, "utf8");
+  const start = "<!-- latest-results:start -->";
+  const end = "<!-- latest-results:end -->";
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a >= 0 && b > a) {
+    writeFileSync(readme, text.slice(0, a + start.length) + "\n" + md + "\n" + text.slice(b));
+    console.log("updated the latest figures in benches/README.md");
+  } else console.log("benches/README.md has no latest-results markers: not updated");
+}
+
+// --render-readme: rewrite the README's figures from results/latest.json, running nothing.
+if (opt("render-readme")) {
+  const report = JSON.parse(readFileSync(path.join(RESULTS_DIR, "latest.json"), "utf8"));
+  const order = ["S1", "S2", "S3", "S4", "MEM", "S1-scaling", "S4-scaling"];
+  updateReadme(report, order.filter((k) => report.tables[k]).map((k) => report.tables[k]));
+  process.exit(0);
 }
 
 // ---------------------------------------------------------------- child processes
@@ -199,7 +225,7 @@ const built = existsSync(gorqsModule);
 const peerVersions = {};
 for (const i of IMPLS.filter((x) => x.pkg)) {
   try {
-    peerVersions[i.key] = JSON.parse(readFileSync(path.join(BENCHES_DIR, "node_modules", i.pkg, "package.json"), "utf8")).version;
+    peerVersions[i.pkg] = JSON.parse(readFileSync(path.join(BENCHES_DIR, "node_modules", i.pkg, "package.json"), "utf8")).version;
   } catch {
     console.error(`${i.pkg} is not installed: run \`npm ci\` (or npm install) in benches/ first`);
     process.exit(2);
@@ -318,19 +344,7 @@ if (!opt("no-write")) {
   const name = quick ? "quick.json" : filtered ? "partial.json" : "latest.json";
   writeFileSync(path.join(RESULTS_DIR, name), JSON.stringify(report, null, 2) + "\n");
   console.log(`wrote benches/results/${name}`);
-  if (!quick && !filtered && usingDefaultBuild) {
-    const readme = path.join(BENCHES_DIR, "README.md");
-    const md = renderMarkdown(report, sections, describeBuild(build));
-    const text = readFileSync(readme, "utf8");
-    const start = "<!-- latest-results:start -->";
-    const end = "<!-- latest-results:end -->";
-    const a = text.indexOf(start);
-    const b = text.indexOf(end);
-    if (a >= 0 && b > a) {
-      writeFileSync(readme, text.slice(0, a + start.length) + "\n" + md + "\n" + text.slice(b));
-      console.log("updated the latest figures in benches/README.md");
-    } else console.log("benches/README.md has no latest-results markers: not updated");
-  }
+  if (!quick && !filtered && usingDefaultBuild) updateReadme(report, sections);
 }
 
 if (failed.length) {

@@ -112,7 +112,9 @@ function mdTable(t) {
 export function renderMarkdown(report, tables, buildLines) {
   const m = report.machine;
   const out = [
-    `Last full run: ${report.date.slice(0, 10)} (${report.date}), ${report.durationSeconds} s; machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; node ${m.node}; git ${report.git ?? "?"}.`,
+    `Last full run: ${report.date.slice(0, 10)} (${report.date}), ${report.durationSeconds} s; machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; node ${m.node}; git ${report.git ?? "?"}` +
+      (report.gorqs?.sha256 ? `; gorqs build sha256 ${report.gorqs.sha256}` : "") +
+      ".",
     `Peers: ${Object.entries(report.peers).map(([k, v]) => `${k} ${v}`).join(", ")}. All figures in \`results/latest.json\`.`,
     "",
     ...buildLines.map((l) => `- ${l}`),
