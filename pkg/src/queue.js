@@ -606,13 +606,12 @@ export class Queue extends EventTarget {
         if (this.#core !== core) return; // freed by the job itself
         const claim = this.#mayContinue();
         const reply = core.finish(id, failed, claim, this.#timed ? now() : 0);
+        if (this.#aborts.size !== 0) this.#aborts.forget(id);
         if (reply < 0) {
-          if (this.#aborts.size !== 0) this.#aborts.forget(id);
           id = -reply - 1;
         } else {
           if (this.#track) this.#vals[id - this.#off] = value;
           if (this.#notify) this.#settled(core, id, failed, value);
-          else if (this.#aborts.size !== 0) this.#aborts.forget(id);
           id = reply;
         }
       }
@@ -653,23 +652,26 @@ export class Queue extends EventTarget {
     const claim = !this.#draining && this.#mayContinue();
     const reply = core.finish(id, failed, claim, this.#timed ? now() : 0);
     let next = reply;
+    // The job's own outcome is in, accepted or not: its signal has nothing left to abort.
+    if (this.#aborts.size !== 0) this.#aborts.forget(id);
     if (reply < 0) {
-      if (this.#aborts.size !== 0) this.#aborts.forget(id);
       next = -reply - 1;
     } else {
       if (this.#track) this.#vals[id - this.#off] = value;
       if (this.#notify) this.#settled(core, id, failed, value);
-      else if (this.#aborts.size !== 0) this.#aborts.forget(id);
     }
     if (this.#core !== core) return;
     if (next !== 0) this.#run(core, next);
     else if (!this.#draining && this.#observed) this.#checkWatchers(core);
   }
 
-  /** After an accepted outcome: events, waiters, signals, evicted records. */
+  /**
+   * After a job's final outcome is recorded (its own, or a cancel, timeout or stop): events,
+   * waiters, its push signal, evicted records. Its `ctx.signal` state stays until the job's
+   * own outcome arrives (a cancelled job may still read it).
+   */
   #settled(core, id, failed, value) {
     if (this.#jobSignals.size !== 0) this.#dropJobSignal(id);
-    if (this.#aborts.size !== 0) this.#aborts.forget(id);
     if (this.#maxRecords !== Infinity && core.hasEvicted) this.#release(core.takeEvicted());
     this.#notifyWaiters(id, failed, value);
     if (failed) {
@@ -716,13 +718,9 @@ export class Queue extends EventTarget {
     const was = core.cancel(id);
     if (was === 0) return false;
     this.#vals[id - this.#off] = this.#track ? reason : undefined;
+    if (was === 2) this.#aborts.abort(id, reason);
     this.#settled(core, id, true, reason);
-    if (was === 2) {
-      // After #settled, which forgets the job's abort state: this one must stay until the
-      // job's late outcome arrives, for a ctx.signal read after the cancel.
-      this.#aborts.abort(id, reason);
-      this.#schedule(); // a slot is free
-    }
+    if (was === 2) this.#schedule(); // a slot is free
     this.#checkWatchers(core);
     return true;
   }
@@ -771,19 +769,11 @@ export class Queue extends EventTarget {
       const id = expired[i];
       const error = queueError("ERR_TIMEOUT");
       this.#aborts.abort(id, error);
-      if (this.#notify) this.#settledKeepAbort(core, id, error);
+      if (this.#notify) this.#settled(core, id, true, error);
     }
     if (core.nextDeadline !== Infinity) this.#armTimer(core);
     if (expired.length !== 0) this.#schedule();
     this.#checkWatchers(core);
-  }
-
-  /** As #settled for a timed-out job, whose abort reason must outlive it (late ctx.signal reads). */
-  #settledKeepAbort(core, id, error) {
-    if (this.#jobSignals.size !== 0) this.#dropJobSignal(id);
-    if (this.#maxRecords !== Infinity && core.hasEvicted) this.#release(core.takeEvicted());
-    this.#notifyWaiters(id, true, error);
-    if (this.#listening & EVENTS.failed) this.#emit("failed", { id, error });
   }
 
   // ---- internals: watchers ---------------------------------------------------------------

@@ -194,7 +194,7 @@ impl CoreHandle {
     }
 
     /// The earliest deadline of a running job, or `Infinity`.
-    #[wasm_bindgen(js_name = nextDeadline)]
+    #[wasm_bindgen(getter, js_name = nextDeadline)]
     pub fn next_deadline(&mut self) -> f64 {
         self.sched.next_deadline().unwrap_or(f64::INFINITY)
     }
