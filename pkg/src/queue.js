@@ -150,6 +150,17 @@ export class Queue extends EventTarget {
   #sliceEnd = 0;
   /** The next drain starts a new slice. */
   #fresh = false;
+  /**
+   * The slice is spent and a macrotask will start the next one. Until then no job starts:
+   * not from the run loop, and not from promise settlements, which arrive in microtasks
+   * and would otherwise go on claiming jobs without ever yielding.
+   */
+  #spent = false;
+  #resumeTask = () => {
+    this.#spent = false;
+    this.#sliceEnd = now() + SLICE_MS;
+    this.#drain();
+  };
   /** Jobs since the last clock read, and how many between reads. */
   #count = 0;
   #stride = 1;
@@ -534,15 +545,6 @@ export class Queue extends EventTarget {
     queueMicrotask(this.#drainTask);
   }
 
-  /** Yields to the event loop, then drains in a fresh slice. */
-  #yieldThenDrain() {
-    this.#scheduled = true;
-    macrotask(() => {
-      this.#sliceEnd = now() + SLICE_MS;
-      this.#drain();
-    });
-  }
-
   #drain() {
     this.#scheduled = false;
     const core = this.#core;
@@ -561,6 +563,7 @@ export class Queue extends EventTarget {
    * `#stride` jobs, adapting the stride so reads come about every CHECK_MS of work.
    */
   #mayContinue() {
+    if (this.#spent) return false;
     if (++this.#count < this.#stride) return true;
     const t = now();
     const perJob = (t - this.#lastCheck) / this.#count;
@@ -568,7 +571,8 @@ export class Queue extends EventTarget {
     this.#count = 0;
     this.#stride = perJob > 0 ? Math.max(1, Math.min(MAX_STRIDE, Math.floor(CHECK_MS / perJob))) : MAX_STRIDE;
     if (t < this.#sliceEnd) return true;
-    if (!this.#scheduled) this.#yieldThenDrain();
+    this.#spent = true;
+    macrotask(this.#resumeTask);
     return false;
   }
 
