@@ -38,9 +38,13 @@ export function wasmBytes() {
 ' "$core/gorqs_core_bg.wasm" "$core/wasm_inline.js"
 
 common=(pkg/src/index.js --bundle --platform=neutral --target=es2022 --log-level=warning
-  --legal-comments=none --banner:js="// gorqs $(node -p 'require("./pkg/package.json").version') — built from https://github.com/gorqs/gorqs-js; see README.md")
+  --legal-comments=none --banner:js="// gorqs $(node -p 'require("./pkg/package.json").version'); see README.md")
 esbuild "${common[@]}" --format=esm --outfile="$out/gorqs.mjs"
-esbuild "${common[@]}" --format=cjs --outfile="$out/gorqs.cjs"
+# wasm-bindgen's default init() locates the .wasm with import.meta.url; gorqs never calls it
+# (initSync with the inlined bytes), so its emptiness in CommonJS does not matter.
+esbuild "${common[@]}" --format=cjs --log-override:empty-import-meta=silent --outfile="$out/gorqs.cjs"
+# TypeScript reads index.d.ts as ESM ("type": "module"); a CommonJS consumer needs a .d.cts.
+cp pkg/index.d.ts "$out/index.d.cts"
 # The wasm-bindgen browser test server serves .mjs with a non-JS MIME type, so the Rust tests
 # (tests/wasm/contract.rs) import this .js copy of the ESM bundle. Not shipped.
 mkdir -p "$out/test" && cp "$out/gorqs.mjs" "$out/test/gorqs.js"
