@@ -46,6 +46,9 @@ const SLICE_MS = 8;
 // Aim for a clock read about this often (ms of job time), adapting the stride to job length.
 const CHECK_MS = 1;
 const MAX_STRIDE = 512;
+// Most jobs in one run (see #runRun): long enough that its two calls into the core vanish per
+// job, short enough that the core's check of the run stays cheap.
+const RUN_MAX = 256;
 
 // Event types the queue fires; bits of `#listening`.
 const EVENTS = { active: 1, completed: 2, failed: 4, empty: 8, idle: 16 };
@@ -161,6 +164,20 @@ export class Queue extends EventTarget {
     this.#sliceEnd = now() + SLICE_MS;
     this.#drain();
   };
+  /**
+   * The run being executed (#runRun): its first id, 0 when none, and how many of its jobs
+   * have succeeded so far. The core still sees them all waiting; #flushRun tells it.
+   */
+  #runFirst = 0;
+  #runDone = 0;
+  /**
+   * Plain pushes (no options) not yet told to the core: their runners are at the end of
+   * `#vals`, their ids follow the core's. Told in one `pushMany` before any call that reads
+   * or changes the core's waiting jobs (#flushPushes). Only while `#open`.
+   */
+  #pending = 0;
+  /** The core is open (mirror of `core.isOpen()`, for push's fast path). */
+  #open = false;
   /** Jobs since the last clock read, and how many between reads. */
   #count = 0;
   #stride = 1;
@@ -236,10 +253,12 @@ export class Queue extends EventTarget {
     if (core.isOpen()) return this.#started.promise;
     if (signal !== undefined && signal.aborted) return rejected(signal.reason);
     core.start();
+    this.#open = true;
     const started = deferred();
     this.#started = started;
     if (signal !== undefined) {
       const onAbort = () => {
+        this.#sync();
         const c = this.#core;
         if (c !== null && c.isOpen() && this.#started === started) this.#close(c, true, signal.reason);
       };
@@ -306,6 +325,16 @@ export class Queue extends EventTarget {
    * @returns {number}
    */
   push(runner, options) {
+    if (options === undefined && this.#open) {
+      // Fast path: the id is the next slot's; the core hears of it in a batch (#flushPushes).
+      if (typeof runner !== "function") checkRunner(runner);
+      const vals = this.#vals;
+      const id = this.#off + vals.length;
+      vals.push(runner);
+      this.#pending++;
+      if (!this.#scheduled) this.#schedule();
+      return id;
+    }
     const core = this.#live();
     checkRunner(runner);
     let id;
@@ -338,11 +367,13 @@ export class Queue extends EventTarget {
     if (opts !== undefined && opts.signal !== undefined && opts.signal.aborted) throw opts.signal.reason;
     const ids = new Array(list.length);
     if (opts === undefined) {
-      const first = core.pushMany(list.length);
+      const vals = this.#vals;
+      const first = this.#off + vals.length;
       for (let i = 0; i < list.length; i++) {
         ids[i] = first + i;
-        this.#vals.push(list[i]);
+        vals.push(list[i]);
       }
+      this.#pending += list.length;
     } else {
       for (let i = 0; i < list.length; i++) {
         ids[i] = this.#pushWith(core, opts);
@@ -470,6 +501,7 @@ export class Queue extends EventTarget {
   }
 
   addEventListener(type, listener, options) {
+    this.#flushRun(); // a job in a run adding a listener: the next jobs take the full path
     super.addEventListener(type, listener, options);
     if (listener !== null && listener !== undefined && EVENTS[type] !== undefined) {
       this.#listening |= EVENTS[type];
@@ -484,6 +516,7 @@ export class Queue extends EventTarget {
   free() {
     const core = this.#core;
     if (core === null) return;
+    this.#sync();
     if (core.isOpen()) this.#close(core, false, undefined);
     this.#core = null;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
@@ -496,7 +529,33 @@ export class Queue extends EventTarget {
   #live() {
     const core = this.#core;
     if (core === null) throw freedError();
+    if (this.#pending !== 0) this.#flushPushes();
+    if (this.#runFirst !== 0) this.#flushRun();
     return core;
+  }
+
+  /** Tells the core what JS did ahead of it: plain pushes, and the jobs of a run. */
+  #sync() {
+    if (this.#core === null) return;
+    if (this.#pending !== 0) this.#flushPushes();
+    if (this.#runFirst !== 0) this.#flushRun();
+  }
+
+  #flushPushes() {
+    const n = this.#pending;
+    this.#pending = 0;
+    this.#core.pushMany(n);
+  }
+
+  /**
+   * Called from inside a job of a run: tells the core which jobs of the run are done and that
+   * this one is running, so the caller sees the core's true state; the run ends there.
+   */
+  #flushRun() {
+    const first = this.#runFirst;
+    if (first === 0) return;
+    this.#runFirst = 0;
+    this.#core.completeRun(first, this.#runDone, true, 0, 0);
   }
 
   /** Releases the slots of ids the core has forgotten. */
@@ -523,6 +582,7 @@ export class Queue extends EventTarget {
     if (opts.signal !== undefined) {
       const signal = opts.signal;
       const onAbort = () => {
+        this.#sync();
         const c = this.#core;
         if (c !== null) this.#cancel(c, id, signal.reason);
       };
@@ -549,12 +609,123 @@ export class Queue extends EventTarget {
     this.#scheduled = false;
     const core = this.#core;
     if (core === null || this.#draining) return;
+    if (this.#pending !== 0) this.#flushPushes();
     if (this.#fresh) {
       this.#fresh = false;
       this.#sliceEnd = now() + SLICE_MS;
     }
-    const id = this.#mayContinue() ? core.startNext(this.#timed ? now() : 0) : 0;
-    this.#run(core, id);
+    if (!this.#mayContinue()) return;
+    if (!this.#notify && this.#listening === 0) this.#runs(core, core.claim(RUN_MAX, this.#timed ? now() : 0));
+    else this.#run(core, core.startNext(this.#timed ? now() : 0));
+  }
+
+  /**
+   * Goes on from a claim reply (see src/wasm/core_handle/fifo_run.rs): `r > 0` a run from id
+   * `r`, `r < 0` job `-r` started the ordinary way, 0 nothing.
+   */
+  #runs(core, r) {
+    this.#draining = true;
+    try {
+      while (r > 0) r = this.#runRun(core, r);
+    } finally {
+      this.#draining = false;
+      this.#runFirst = 0;
+    }
+    if (this.#core !== core) return;
+    if (r < 0) {
+      this.#run(core, -r);
+      return;
+    }
+    this.#trim(core);
+    if (this.#observed) this.#checkWatchers(core);
+  }
+
+  /**
+   * Runs the jobs of the run from `first` (still waiting in the core) one after another while
+   * each returns a plain value, then reports them in one call that also claims what comes next.
+   * A job that throws or returns a thenable, or calls into the queue (which flushes the run),
+   * ends the run: the core is told the jobs before it succeeded and it is running, and it
+   * takes the ordinary path. Returns a claim reply as #runs takes it.
+   */
+  #runRun(core, first) {
+    const len = core.runLength(first, RUN_MAX);
+    const vals = this.#vals;
+    const off = this.#off;
+    const aborts = this.#aborts;
+    const track = this.#track;
+    this.#runFirst = first;
+    let j = 0;
+    while (j < len) {
+      const id = first + j;
+      const runner = vals[id - off];
+      vals[id - off] = undefined;
+      this.#runDone = j;
+      const ctx = new JobContext(id, aborts);
+      let value;
+      let failed = false;
+      let then;
+      try {
+        value = typeof runner === "function" ? runner(ctx) : runner.run(ctx);
+        if (value !== null && (typeof value === "object" || typeof value === "function")) {
+          then = value.then;
+          if (typeof then !== "function") then = undefined;
+        }
+      } catch (e) {
+        value = e;
+        failed = true;
+      }
+      if (this.#runFirst === 0) {
+        // The job called into the queue: the run was flushed and the job is running.
+        return this.#nextSingle(this.#handled(core, id, value, failed, then));
+      }
+      if (then !== undefined) {
+        // A promise job: it runs on; what may start beside it is claimed in the same call.
+        this.#runFirst = 0;
+        if (this.#pending !== 0) this.#flushPushes();
+        const r = core.completeRun(first, j, true, this.#mayContinue() ? RUN_MAX : 0, this.#timed ? now() : 0);
+        this.#follow(id, value, then);
+        return this.#core === core ? r : 0;
+      }
+      if (failed) {
+        this.#runFirst = 0;
+        core.completeRun(first, j, true, 0, 0);
+        return this.#nextSingle(this.#handled(core, id, value, true, undefined));
+      }
+      if (track) vals[id - off] = value;
+      if (aborts.size !== 0) aborts.forget(id);
+      j++;
+      if (!this.#mayContinue()) break;
+    }
+    this.#runFirst = 0;
+    if (this.#pending !== 0) this.#flushPushes();
+    return core.completeRun(first, j, false, this.#spent ? 0 : RUN_MAX, this.#timed ? now() : 0);
+  }
+
+  /** A next-job id from #handled as a claim reply. */
+  #nextSingle(next) {
+    return next > 0 ? -next : 0;
+  }
+
+  /**
+   * The outcome of job `id` (running in the core): a thenable (`then` given) is watched, a
+   * value or throw is reported. Claims the next job when the slice allows and returns its id
+   * (0: none), or -1 when the job freed the queue.
+   */
+  #handled(core, id, value, failed, then) {
+    if (then !== undefined) {
+      this.#follow(id, value, then);
+      if (this.#core !== core) return -1;
+      if (this.#pending !== 0) this.#flushPushes();
+      return this.#mayContinue() ? core.startNext(this.#timed ? now() : 0) : 0;
+    }
+    if (this.#core !== core) return -1; // freed by the job itself
+    if (this.#pending !== 0) this.#flushPushes();
+    const reply = core.finish(id, failed, this.#mayContinue(), this.#timed ? now() : 0);
+    if (this.#aborts.size !== 0) this.#aborts.forget(id);
+    if (reply < 0) return -reply - 1;
+    if (this.#track) this.#vals[id - this.#off] = value;
+    if (this.#notify) this.#settled(core, id, failed, value);
+    return reply;
   }
 
   /**
@@ -592,32 +763,19 @@ export class Queue extends EventTarget {
         const ctx = new JobContext(id, this.#aborts);
         let value;
         let failed = false;
+        let then;
         try {
           value = typeof runner === "function" ? runner(ctx) : runner.run(ctx);
           if (value !== null && (typeof value === "object" || typeof value === "function")) {
-            const then = value.then;
-            if (typeof then === "function") {
-              this.#follow(id, value, then);
-              if (this.#core !== core) return;
-              id = this.#mayContinue() ? core.startNext(this.#timed ? now() : 0) : 0;
-              continue;
-            }
+            then = value.then;
+            if (typeof then !== "function") then = undefined;
           }
         } catch (e) {
           value = e;
           failed = true;
         }
-        if (this.#core !== core) return; // freed by the job itself
-        const claim = this.#mayContinue();
-        const reply = core.finish(id, failed, claim, this.#timed ? now() : 0);
-        if (this.#aborts.size !== 0) this.#aborts.forget(id);
-        if (reply < 0) {
-          id = -reply - 1;
-        } else {
-          if (this.#track) this.#vals[id - this.#off] = value;
-          if (this.#notify) this.#settled(core, id, failed, value);
-          id = reply;
-        }
+        id = this.#handled(core, id, value, failed, then);
+        if (id < 0) return;
       }
     } finally {
       this.#draining = false;
@@ -653,6 +811,7 @@ export class Queue extends EventTarget {
       this.#notifyWaiters(id, failed, value);
       return;
     }
+    this.#sync(); // a thenable may call back from inside a job of a run
     const claim = !this.#draining && this.#mayContinue();
     const reply = core.finish(id, failed, claim, this.#timed ? now() : 0);
     let next = reply;
@@ -731,6 +890,8 @@ export class Queue extends EventTarget {
 
   /** Closes the queue: fails waiting jobs, settles the start promise. */
   #close(core, aborted, reason) {
+    if (this.#pending !== 0) this.#flushPushes();
+    this.#open = false;
     const dropped = core.stop();
     this.#release(dropped);
     if (this.#maxRecords !== Infinity) this.#release(core.takeEvicted());
@@ -768,6 +929,7 @@ export class Queue extends EventTarget {
     this.#timerAt = Infinity;
     const core = this.#core;
     if (core === null) return;
+    if (this.#pending !== 0) this.#flushPushes();
     const expired = core.expire(now());
     for (let i = 0; i < expired.length; i++) {
       const id = expired[i];
@@ -810,6 +972,7 @@ export class Queue extends EventTarget {
 
   /** Resolves watchers whose condition holds and fires `empty` / `idle` on transitions. */
   #checkWatchers(core) {
+    if (this.#pending !== 0) this.#flushPushes();
     if (this.#watchers.length !== 0) {
       const keep = [];
       for (const w of this.#watchers) {

@@ -11,6 +11,8 @@ use super::error::ErrorCode;
 use super::job_table::{Fail, JobId, JobTable, Outcome, Slot, Status};
 use super::pending::PriorityHeap;
 
+mod fifo_run;
+
 /// Per-job settings given at push time.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct PushOptions {

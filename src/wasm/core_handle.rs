@@ -11,6 +11,8 @@
 
 use wasm_bindgen::prelude::*;
 
+mod fifo_run;
+
 use crate::core::{
     Config, ErrorCode, Fail, JobId, Lookup, Outcome, PushOptions, Scheduler, Settled, Status,
 };
