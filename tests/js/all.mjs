@@ -22,6 +22,7 @@ import "./contract/priority.test.mjs";
 import "./contract/events.test.mjs";
 import "./contract/max-records.test.mjs";
 import "./contract/on-empty.test.mjs";
+import "./contract/batching.test.mjs";
 
 /** The test files imported above, for runners that want to check the list. */
 export const FILES = [
@@ -45,4 +46,5 @@ export const FILES = [
   "events",
   "max-records",
   "on-empty",
+  "batching",
 ].map((name) => `contract/${name}.test.mjs`);

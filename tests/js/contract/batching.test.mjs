@@ -1,0 +1,134 @@
+// The fast paths must not show: plain pushes reach the core in batches and backlogs of
+// synchronous jobs run in runs (one call into the core per run), yet every call from inside a
+// job sees the true state, order holds against priority jobs, and listeners added mid-run
+// hear about the jobs after them.
+import * as gorqs from "../../../pkg/dist/gorqs.mjs";
+import { describe, test, assert } from "../harness.mjs";
+import { qe, within } from "./_helpers.mjs";
+
+const { Queue } = gorqs;
+
+describe("batched pushes and runs", () => {
+  test("a job in the middle of a run sees itself running, the jobs before it done, the ones after it waiting", async () => {
+    const q = new Queue({ track: true });
+    q.start();
+    const seen = [];
+    for (let i = 1; i <= 10; i++) {
+      q.push((ctx) => {
+        if (ctx.id === 5) {
+          seen.push(q.status(4), q.status(5), q.status(6), q.size, q.running);
+        }
+        return ctx.id * 2;
+      });
+    }
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(seen, ["succeeded", "running", "pending", 5, 1]);
+    for (let i = 1; i <= 10; i++) assert.equal(q.result(i), i * 2);
+    await q.stop();
+  });
+
+  test("a plain push from a job runs before an older job of lower priority", async () => {
+    const q = new Queue();
+    q.start();
+    const order = [];
+    q.push(() => {
+      order.push("a");
+      q.push(() => order.push("b"));
+    });
+    q.push(() => order.push("c"), { priority: -1 });
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(order, ["a", "b", "c"]);
+    await q.stop();
+  });
+
+  test("ids of plain pushes, pushes with options and pushAll interleave without gaps", async () => {
+    const q = new Queue({ track: true });
+    q.start();
+    const ids = [q.push(() => 1), q.push(() => 2, { priority: 1 }), ...q.pushAll([() => 3, () => 4]), q.push(() => 5)];
+    assert.deepEqual(ids, [1, 2, 3, 4, 5]);
+    assert.equal(q.size, 5);
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(ids.map((id) => q.result(id)), [1, 2, 3, 4, 5]);
+    await q.stop();
+  });
+
+  test("stop() drops plain pushes not yet told to the core, settling them as closed", async () => {
+    const q = new Queue({ track: true });
+    q.start();
+    let ran = 0;
+    const a = q.push(() => ran++);
+    const b = q.push(() => ran++);
+    await q.stop();
+    assert.equal(ran, 0);
+    for (const id of [a, b]) assert.throws(() => q.result(id), qe("ERR_QUEUE_CLOSED"));
+  });
+
+  test("a listener added by a job in a run hears about the jobs after it", async () => {
+    const q = new Queue();
+    q.start();
+    const completed = [];
+    for (let i = 1; i <= 6; i++) {
+      q.push((ctx) => {
+        if (ctx.id === 3) q.addEventListener("completed", (e) => completed.push(e.detail.id));
+        return ctx.id;
+      });
+    }
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(completed, [3, 4, 5, 6]);
+    await q.stop();
+  });
+
+  test("a throwing job in a run is recorded failed and the run goes on after it", async () => {
+    const q = new Queue({ track: true });
+    q.start();
+    const boom = new Error("boom");
+    for (let i = 1; i <= 5; i++) {
+      q.push((ctx) => {
+        if (ctx.id === 3) throw boom;
+        return ctx.id;
+      });
+    }
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual([1, 2, 4, 5].map((id) => q.result(id)), [1, 2, 4, 5]);
+    assert.equal(assert.throws(() => q.result(3)), boom);
+    await q.stop();
+  });
+
+  test("async mode: promise jobs in a run start side by side and sync jobs after them still run", async () => {
+    const q = new Queue({ mode: "async", track: true });
+    q.start();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const release = [];
+    for (let i = 0; i < 3; i++) {
+      q.push(() => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        return new Promise((resolve) => release.push(() => { inFlight--; resolve("p"); }));
+      });
+    }
+    const s = q.push(() => "s");
+    await within(new Promise((r) => setTimeout(r, 5)), "tick");
+    assert.equal(maxInFlight, 3);
+    assert.equal(q.status(s), "succeeded");
+    release.forEach((f) => f());
+    await within(q.onIdle(), "onIdle");
+    assert.equal(q.result(1), "p");
+    await q.stop();
+  });
+
+  test("free() from inside a job of a run: later jobs never run, later calls throw", async () => {
+    const q = new Queue();
+    q.start();
+    let ran = 0;
+    for (let i = 1; i <= 5; i++) {
+      q.push((ctx) => {
+        ran++;
+        if (ctx.id === 2) q.free();
+      });
+    }
+    await new Promise((r) => setTimeout(r, 5));
+    assert.equal(ran, 2);
+    assert.throws(() => q.size, /freed/);
+  });
+});
