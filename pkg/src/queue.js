@@ -3,17 +3,18 @@
 // Division of labour. The Rust core (`Core`, src/core via src/wasm) owns every decision and
 // every state: ids, the waiting order (priority, FIFO), concurrency, pending → running →
 // succeeded/failed, records, retention, deadlines, open/closed. This class owns what only JS
-// can hold: the runners and the outcome values, stored in `#vals` by id. It
+// can hold: the runners and the outcome values, stored in `#vals` (Slots) by id. It
 // calls `run()`, watches returned promises, fires events and settles promises. Per job, it
 // crosses into wasm twice with plain numbers (`push`, then `finish`, which also claims the
 // next job) and allocates nothing but the job's context.
 //
 // Invariants:
-// - `#vals[id - #off]` is job `id`'s JS side for every id from `#off` to `core.nextId - 1`
-//   (`#off <= core.base`): a waiting job's runner; a tracked finished job's value or thrown
-//   error; otherwise `undefined`. What the core forgets (read, cleared, evicted, untracked),
-//   this releases at once; the dead prefix below `core.base` is cut off between drains.
-//   Ids are consecutive, so a new job is always a plain `push` at the end.
+// - `#vals.get(id)` is job `id`'s JS side for every id from `core.base` to `#vals.end - 1`:
+//   a waiting job's runner; a tracked finished job's value or thrown error; otherwise
+//   `undefined`. What the core forgets (read, cleared, evicted, untracked), this releases at
+//   once; chunks below `core.base` are dropped between drains. Ids are consecutive, so a new
+//   job is always appended at the end, and `#vals.end` is the next id (plain pushes may
+//   reach the core later, see `#pending`).
 // - No job runs inside a call of a public method: push/start/resume only schedule a drain.
 // - Every promise handed out is pre-handled: ignoring it never raises an unhandled rejection.
 // - A public method called from inside a running job sees the core's current state: the core
@@ -31,6 +32,7 @@ import {
   readSignal,
 } from "./options.js";
 import { deferred, macrotask, noop, now, rejected } from "./host.js";
+import { Slots } from "./slots.js";
 
 /** Run jobs one at a time, in push order (Go `gorqs.SyncMode`). */
 export const SyncMode = 1;
@@ -136,9 +138,8 @@ export class Queue extends EventTarget {
   /** @type {Core | null} null once freed */
   #core;
   #track;
-  /** @type {unknown[]} runners and values: job `id` at `id - #off` */
-  #vals = [];
-  #off = 1;
+  /** Runners and values by id. */
+  #vals = new Slots();
   /** Whether any job may have a deadline: only then is the clock read when a job starts. */
   #timed;
   #timerAt = Infinity;
@@ -329,8 +330,8 @@ export class Queue extends EventTarget {
       // Fast path: the id is the next slot's; the core hears of it in a batch (#flushPushes).
       if (typeof runner !== "function") checkRunner(runner);
       const vals = this.#vals;
-      const id = this.#off + vals.length;
-      vals.push(runner);
+      const id = vals.end;
+      vals.append(runner);
       this.#pending++;
       if (!this.#scheduled) this.#schedule();
       return id;
@@ -344,7 +345,7 @@ export class Queue extends EventTarget {
     } else {
       id = this.#pushWith(core, readPushOptions(options));
     }
-    this.#vals.push(runner);
+    this.#vals.append(runner);
     if (!this.#scheduled) this.#schedule();
     return id;
   }
@@ -368,16 +369,16 @@ export class Queue extends EventTarget {
     const ids = new Array(list.length);
     if (opts === undefined) {
       const vals = this.#vals;
-      const first = this.#off + vals.length;
+      const first = vals.end;
       for (let i = 0; i < list.length; i++) {
         ids[i] = first + i;
-        vals.push(list[i]);
+        vals.append(list[i]);
       }
       this.#pending += list.length;
     } else {
       for (let i = 0; i < list.length; i++) {
         ids[i] = this.#pushWith(core, opts);
-        this.#vals.push(list[i]);
+        this.#vals.append(list[i]);
       }
     }
     if (list.length > 0 && !this.#scheduled) this.#schedule();
@@ -418,8 +419,7 @@ export class Queue extends EventTarget {
     const core = this.#live();
     const reply = core.result(id);
     if (reply < 0) throw errorFromReply(reply);
-    const value = this.#vals[id - this.#off];
-    this.#vals[id - this.#off] = undefined;
+    const value = this.#vals.take(id);
     if (reply === 1) throw value;
     return value;
   }
@@ -456,10 +456,10 @@ export class Queue extends EventTarget {
       this.#notify = true;
       return d.promise;
     }
-    if (state === 3) return Promise.resolve(this.#vals[id - this.#off]);
+    if (state === 3) return Promise.resolve(this.#vals.get(id));
     if (state === 4) {
       const reply = core.peek(id);
-      return rejected(reply === 1 ? this.#vals[id - this.#off] : errorFromReply(reply));
+      return rejected(reply === 1 ? this.#vals.get(id) : errorFromReply(reply));
     }
     return rejected(queueError("ERR_NOT_FOUND"));
   }
@@ -520,7 +520,7 @@ export class Queue extends EventTarget {
     if (core.isOpen()) this.#close(core, false, undefined);
     this.#core = null;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#vals = [];
+    this.#vals.reset();
     core.free();
   }
 
@@ -561,17 +561,12 @@ export class Queue extends EventTarget {
   /** Releases the slots of ids the core has forgotten. */
   #release(ids) {
     const vals = this.#vals;
-    const off = this.#off;
-    for (let i = 0; i < ids.length; i++) vals[ids[i] - off] = undefined;
+    for (let i = 0; i < ids.length; i++) vals.set(ids[i], undefined);
   }
 
-  /** Cuts off the dead prefix below `core.base` once it is at least half of `#vals`. */
+  /** Drops the storage of ids the core has left behind (below `core.base`). */
   #trim(core) {
-    const dead = core.base - this.#off;
-    if (dead >= 1024 && dead * 2 >= this.#vals.length) {
-      this.#vals.splice(0, dead);
-      this.#off += dead;
-    }
+    this.#vals.dropBelow(core.base);
   }
 
   #pushWith(core, opts) {
@@ -650,15 +645,13 @@ export class Queue extends EventTarget {
   #runRun(core, first) {
     const len = core.runLength(first, RUN_MAX);
     const vals = this.#vals;
-    const off = this.#off;
     const aborts = this.#aborts;
     const track = this.#track;
     this.#runFirst = first;
     let j = 0;
     while (j < len) {
       const id = first + j;
-      const runner = vals[id - off];
-      vals[id - off] = undefined;
+      const runner = vals.take(id);
       this.#runDone = j;
       const ctx = new JobContext(id, aborts);
       let value;
@@ -691,7 +684,7 @@ export class Queue extends EventTarget {
         core.completeRun(first, j, true, 0, 0);
         return this.#nextSingle(this.#handled(core, id, value, true, undefined));
       }
-      if (track) vals[id - off] = value;
+      if (track) vals.set(id, value);
       if (aborts.size !== 0) aborts.forget(id);
       j++;
       if (!this.#mayContinue()) break;
@@ -723,7 +716,7 @@ export class Queue extends EventTarget {
     const reply = core.finish(id, failed, this.#mayContinue(), this.#timed ? now() : 0);
     if (this.#aborts.size !== 0) this.#aborts.forget(id);
     if (reply < 0) return -reply - 1;
-    if (this.#track) this.#vals[id - this.#off] = value;
+    if (this.#track) this.#vals.set(id, value);
     if (this.#notify) this.#settled(core, id, failed, value);
     return reply;
   }
@@ -755,9 +748,7 @@ export class Queue extends EventTarget {
     this.#draining = true;
     try {
       while (id !== 0) {
-        const vals = this.#vals;
-        const runner = vals[id - this.#off];
-        vals[id - this.#off] = undefined;
+        const runner = this.#vals.take(id);
         if (this.#listening !== 0) this.#onStarted(core, id);
         if (this.#timed) this.#armTimer(core);
         const ctx = new JobContext(id, this.#aborts);
@@ -820,7 +811,7 @@ export class Queue extends EventTarget {
     if (reply < 0) {
       next = -reply - 1;
     } else {
-      if (this.#track) this.#vals[id - this.#off] = value;
+      if (this.#track) this.#vals.set(id, value);
       if (this.#notify) this.#settled(core, id, failed, value);
     }
     if (this.#core !== core) return;
@@ -880,7 +871,7 @@ export class Queue extends EventTarget {
   #cancel(core, id, reason) {
     const was = core.cancel(id);
     if (was === 0) return false;
-    this.#vals[id - this.#off] = this.#track ? reason : undefined;
+    this.#vals.set(id, this.#track ? reason : undefined);
     if (was === 2) this.#aborts.abort(id, reason);
     this.#settled(core, id, true, reason);
     if (was === 2) this.#schedule(); // a slot is free
