@@ -131,4 +131,21 @@ describe("batched pushes and runs", () => {
     assert.equal(ran, 2);
     assert.throws(() => q.size, /freed/);
   });
+  test("records stay right across storage chunks while the front is dropped (5,000 jobs in three waves)", async () => {
+    const q = new Queue({ track: true });
+    q.start();
+    let next = 1;
+    for (const wave of [2500, 1500, 1000]) {
+      const ids = [];
+      for (let i = 0; i < wave; i++) ids.push(q.push((ctx) => ctx.id * 3));
+      assert.equal(ids[0], next);
+      next += wave;
+      await within(q.onIdle(), "onIdle");
+      // Read most of them back out of order; keep every 7th for later.
+      for (let k = ids.length - 1; k >= 0; k--) if (ids[k] % 7 !== 0) assert.equal(q.result(ids[k]), ids[k] * 3);
+    }
+    for (let id = 7; id < next; id += 7) assert.equal(q.result(id), id * 3);
+    assert.throws(() => q.result(1), qe("ERR_NOT_FOUND"));
+    await q.stop();
+  });
 });
