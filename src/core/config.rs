@@ -23,6 +23,26 @@ pub struct Config {
     pub max_records: Option<usize>,
 }
 
+/// A cap on job starts: at most `cap` starts in any window of `interval` ms.
+///
+/// Windows are not aligned to a grid: a window opens at the first start at or after the end of
+/// the previous one and spans `[opened, opened + interval)`, so a start at exactly
+/// `opened + interval` opens the next window. Every start counts, retries included.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RateLimit {
+    /// Window length in ms, finite and > 0.
+    pub interval: f64,
+    /// Most starts per window, >= 1.
+    pub cap: u32,
+}
+
+impl RateLimit {
+    /// A checked limit: `None` when `interval` is not finite and > 0 or `cap` is 0.
+    pub fn new(interval: f64, cap: u32) -> Option<RateLimit> {
+        (interval.is_finite() && interval > 0.0 && cap >= 1).then_some(RateLimit { interval, cap })
+    }
+}
+
 impl Default for Config {
     /// Sync mode, no tracking, no timeout, no record cap: `new Queue()`.
     fn default() -> Self {
@@ -70,6 +90,15 @@ mod tests {
         assert!(c.track);
         assert_eq!(c.concurrency, Some(1));
         assert!(!Config::from_flags(2.0).unwrap().track);
+    }
+
+    #[test]
+    fn rate_limits_are_checked() {
+        assert_eq!(RateLimit::new(100.0, 2), Some(RateLimit { interval: 100.0, cap: 2 }));
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(RateLimit::new(bad, 1), None, "{bad}");
+        }
+        assert_eq!(RateLimit::new(100.0, 0), None);
     }
 
     #[test]

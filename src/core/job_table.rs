@@ -57,6 +57,9 @@ pub(crate) enum Slot<J, V> {
     Waiting { job: J, heaped: bool },
     /// Started and not yet settled.
     Running,
+    /// Its last attempt failed and it waits out its retry delay: pending, not startable yet.
+    /// The job itself is kept by the retry state until it is back in line.
+    Delayed,
     /// Finished, record kept (tracking on).
     Done(Outcome<V>),
     /// Nothing left: finished untracked, read, cleared, dropped, or never pushed.

@@ -12,7 +12,7 @@ mod pending;
 mod scheduler;
 
 pub use backoff::{Backoff, RetryPolicy, MAX_RETRY_DELAY};
-pub use config::{Config, ASYNC_MODE, SYNC_MODE, TRACK_JOBS};
+pub use config::{Config, RateLimit, ASYNC_MODE, SYNC_MODE, TRACK_JOBS};
 pub use error::ErrorCode;
 pub use job_table::{Fail, JobId, Outcome, Status};
-pub use scheduler::{Lookup, PushOptions, Scheduler, Settled, Started};
+pub use scheduler::{Lookup, PushOptions, Scheduler, Settled, Started, TimedOut};

@@ -3,15 +3,23 @@
 //! It never runs anything and never reads a clock. The host (the wasm binding, or a native
 //! test) drives it with explicit calls: `push`, then `start_next` while it returns jobs, then
 //! `finish` with each job's outcome, in any interleaving. Times are passed in as milliseconds.
+//!
+//! Time-driven work (timeouts, retry delays, record TTL, rate-limit windows) needs one timer on
+//! the host: [`Scheduler::next_deadline`] says when, [`Scheduler::expire`] does it all. Each
+//! feature costs nothing on a job's path until it is used: its maps are skipped while empty.
 
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 
-use super::config::Config;
+use super::config::{Config, RateLimit};
 use super::error::ErrorCode;
 use super::job_table::{Fail, JobId, JobTable, Outcome, Slot, Status};
 use super::pending::PriorityHeap;
 
 mod fifo_run;
+mod limits;
+mod retries;
+
+use retries::RetryState;
 
 /// Per-job settings given at push time.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -38,8 +46,22 @@ pub enum Settled<V> {
     Recorded,
     /// Accepted but not kept (tracking off): here it is back, for waiters and events.
     Forgotten(Outcome<V>),
-    /// The job was not running (timed out, cancelled, or unknown): the outcome is ignored.
+    /// The job was not running (timed out, cancelled, or unknown), or not in the attempt
+    /// named (`finish_attempt`): the outcome is ignored.
     Ignored(Outcome<V>),
+    /// The attempt failed with this value and the job has retries left: it waits for its retry
+    /// delay (status `Pending`, same id) and starts again later. Nothing is recorded.
+    Retrying(V),
+}
+
+/// A running job that `expire_attempts` found past its deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimedOut {
+    /// Its id.
+    pub id: JobId,
+    /// The attempt counts as failed and the job waits for a retry; otherwise it is settled as
+    /// failed with [`Fail::Timeout`].
+    pub will_retry: bool,
 }
 
 /// Why `result(id)` returned no value.
@@ -51,7 +73,8 @@ pub enum Lookup<V> {
     Failed(Fail<V>),
 }
 
-/// A deadline of a running job; a min-heap entry by time.
+/// A time at which something is due for one job (a running job's deadline, a delayed job's
+/// retry); a min-heap entry by time.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Deadline {
     at: f64,
@@ -89,22 +112,44 @@ pub struct Scheduler<J, V> {
     waiting: usize,
     running: usize,
     records: usize,
-    /// Ids in the order they finished; kept only when `max_records` is set. May hold ids
-    /// whose record is already gone (skipped when met).
-    finish_order: VecDeque<JobId>,
+    /// Records in the order they finished, with the time they did (never decreasing); kept
+    /// only when `max_records` or `record_ttl` is set. May hold ids whose record is already
+    /// gone (skipped when met).
+    finish_order: VecDeque<(f64, JobId)>,
     /// Per-job timeouts given at push, for jobs not started yet.
     job_timeouts: HashMap<JobId, f64>,
     /// Deadline of each running job that has one; `deadlines` entries not matching are stale.
     running_deadline: HashMap<JobId, f64>,
     deadlines: BinaryHeap<Deadline>,
-    /// Ids whose records `max_records` dropped since the last `take_evicted`, so the host can
-    /// release what it keeps beside them.
+    /// Ids whose records `max_records` or `record_ttl` dropped since the last `take_evicted`,
+    /// so the host can release what it keeps beside them.
     evicted: Vec<JobId>,
+    /// The latest time the host passed (NaN ignored): the time of calls that take none.
+    now: f64,
+    /// A job was pushed with its own timeout or a retry that may wait: times matter.
+    clock_used: bool,
+    /// Jobs waiting out a retry delay (`Slot::Delayed`); `waiting` does not count them.
+    delayed: usize,
+    /// Every job pushed with retries and not settled yet. Empty: no job pays for retries.
+    retry: HashMap<JobId, RetryState<J>>,
+    /// When each delayed job becomes startable; entries not matching its state are stale.
+    retry_due: BinaryHeap<Deadline>,
+    /// Draws the jitter of retry delays; seeded by the host.
+    jitter: fastrand::Rng,
+    /// Finished records are dropped this many ms after they finished; `None`: kept.
+    record_ttl: Option<f64>,
+    /// The start cap, and the current window: its end and the starts in it.
+    rate: Option<RateLimit>,
+    window_end: f64,
+    window_starts: u32,
 }
 
 impl<J, V> Scheduler<J, V> {
-    /// A stopped queue with this configuration.
-    pub fn new(config: Config) -> Self {
+    /// A stopped queue with this configuration. A limit of 0 (`concurrency` or `max_records`)
+    /// is read as 1.
+    pub fn new(mut config: Config) -> Self {
+        config.concurrency = config.concurrency.map(|n| n.max(1));
+        config.max_records = config.max_records.map(|n| n.max(1));
         Scheduler {
             config,
             table: JobTable::new(),
@@ -120,6 +165,24 @@ impl<J, V> Scheduler<J, V> {
             running_deadline: HashMap::new(),
             deadlines: BinaryHeap::new(),
             evicted: Vec::new(),
+            now: f64::NEG_INFINITY,
+            clock_used: false,
+            delayed: 0,
+            retry: HashMap::new(),
+            retry_due: BinaryHeap::new(),
+            jitter: fastrand::Rng::with_seed(retries::DEFAULT_SEED),
+            record_ttl: None,
+            rate: None,
+            window_end: f64::NEG_INFINITY,
+            window_starts: 0,
+        }
+    }
+
+    /// Takes the host's time: the latest `now` seen, never going back.
+    fn observe(&mut self, now: f64) {
+        // NaN compares false and is ignored.
+        if now > self.now {
+            self.now = now;
         }
     }
 
@@ -133,29 +196,39 @@ impl<J, V> Scheduler<J, V> {
         !std::mem::replace(&mut self.open, true)
     }
 
-    /// Closes the queue (Go `Stop`): every waiting job is settled as failed with
-    /// [`Fail::Closed`] and its id returned, in id order. Running jobs go on; their outcomes
-    /// are accepted by `finish`. Stopping a stopped queue returns nothing.
+    /// Closes the queue (Go `Stop`): every waiting job, a job waiting for a retry included, is
+    /// settled as failed with [`Fail::Closed`] and its id returned, in id order. Running jobs
+    /// go on; their outcomes are accepted by `finish` (a failed attempt is then final: a closed
+    /// queue retries nothing). Stopping a stopped queue returns nothing.
     pub fn stop(&mut self) -> Vec<JobId> {
         self.open = false;
-        if self.waiting == 0 {
+        if self.waiting == 0 && self.delayed == 0 {
             return Vec::new();
         }
-        let mut dropped = Vec::with_capacity(self.waiting);
+        let mut dropped = Vec::with_capacity(self.waiting + self.delayed);
         let track = self.config.track;
         for (id, slot) in self.table.iter_mut() {
-            if let Slot::Waiting { .. } = slot {
+            if let Slot::Waiting { .. } | Slot::Delayed = slot {
                 *slot = if track { Slot::Done(Err(Fail::Closed)) } else { Slot::Gone };
                 dropped.push(id);
             }
         }
         self.waiting = 0;
+        self.delayed = 0;
         self.heap.clear();
         self.job_timeouts.clear();
+        if !self.retry.is_empty() {
+            // Only running jobs keep a retry state: their failure is final, but `finish_attempt`
+            // still names their attempt.
+            let table = &self.table;
+            self.retry.retain(|&id, _| matches!(table.get(id), Some(Slot::Running)));
+        }
+        self.retry_due.clear();
         if track {
             self.records += dropped.len();
-            if self.config.max_records.is_some() {
-                self.finish_order.extend(dropped.iter().copied());
+            if self.keeps_finish_order() {
+                let now = self.now;
+                self.finish_order.extend(dropped.iter().map(|&id| (now, id)));
             }
             self.enforce_max_records();
         }
@@ -188,9 +261,14 @@ impl<J, V> Scheduler<J, V> {
         self.config.concurrency = limit.map(|n| n.max(1));
     }
 
-    /// Jobs waiting to start.
+    /// Jobs waiting to start, those waiting for a retry included (all `Pending`).
     pub fn waiting(&self) -> usize {
-        self.waiting
+        self.waiting + self.delayed
+    }
+
+    /// Jobs waiting for a retry delay to pass (counted by `waiting` as well).
+    pub fn delayed(&self) -> usize {
+        self.delayed
     }
 
     /// Jobs started and not yet settled.
@@ -203,9 +281,9 @@ impl<J, V> Scheduler<J, V> {
         self.records
     }
 
-    /// Nothing waiting and nothing running.
+    /// Nothing waiting (for a start or a retry) and nothing running.
     pub fn is_idle(&self) -> bool {
-        self.waiting == 0 && self.running == 0
+        self.waiting == 0 && self.running == 0 && self.delayed == 0
     }
 
     /// The id the next successful push will get.
@@ -228,32 +306,41 @@ impl<J, V> Scheduler<J, V> {
             self.heap.push(id, opts.priority);
         }
         if let Some(t) = opts.timeout {
+            self.clock_used |= t.is_finite();
             self.job_timeouts.insert(id, t);
         }
         self.waiting += 1;
         Ok(id)
     }
 
-    /// Whether `start_next` would hand out a job now.
+    /// Whether `start_next` would hand out a job now. With a rate limit "now" is the latest
+    /// time the host passed; a retry that became due since is not counted until a call with a
+    /// time (`start_next`, `expire`) puts it back in line.
     pub fn can_start(&self) -> bool {
         self.open
             && !self.paused
             && self.waiting > 0
             // `map_or`, not `Option::is_none_or`: that is Rust 1.82 and the crate's MSRV is 1.80.
             && self.config.concurrency.map_or(true, |n| self.running < n as usize)
+            && self.rate.map_or(true, |r| self.window_allows(r))
     }
 
     /// Takes the next job to run, marks it running and hands it over; `None` when the queue is
-    /// closed or paused, nothing waits, or the concurrency limit is reached. `now` is used only
-    /// when the job has a timeout.
+    /// closed or paused, nothing waits, the concurrency limit is reached or the rate limit's
+    /// window is full. `now` is needed only when a timed feature is in use
+    /// ([`needs_clock`](Self::needs_clock)); retries due by `now` are put back in line first.
     pub fn start_next(&mut self, now: f64) -> Option<Started<J>> {
+        self.observe(now);
+        if !self.retry_due.is_empty() {
+            self.promote_due_retries();
+        }
         if !self.can_start() {
             return None;
         }
         self.cursor = self.table.next_fifo_waiting(self.cursor);
         let fifo = (self.cursor < self.table.end()).then_some(self.cursor);
         let id = match (self.heap.peek(), fifo) {
-            (Some(h), Some(f)) if h.priority > 0.0 || (h.priority == 0.0 && h.id < f) => h.id,
+            (Some(h), Some(f)) if h.before_fifo(f) => h.id,
             (_, Some(f)) => f,
             (Some(h), None) => h.id,
             // `waiting > 0` says one of the two holds a job; stay consistent if not.
@@ -262,13 +349,20 @@ impl<J, V> Scheduler<J, V> {
         let Slot::Waiting { job, heaped } = self.table.replace(id, Slot::Running) else {
             return None;
         };
-        if heaped {
-            self.heap.remove(id);
+        let priority = if heaped {
+            self.heap.remove(id)
         } else {
             self.cursor = id + 1;
-        }
+            None
+        };
         self.waiting -= 1;
         self.running += 1;
+        if !self.retry.is_empty() {
+            self.retry_started(id, priority.unwrap_or(0.0));
+        }
+        if let Some(rate) = self.rate {
+            self.count_start(rate);
+        }
         // Hot path: skip the hash lookup when no job was pushed with its own timeout.
         let own = if self.job_timeouts.is_empty() { None } else { self.job_timeouts.remove(&id) };
         let timeout = own.or(self.config.timeout);
@@ -281,26 +375,57 @@ impl<J, V> Scheduler<J, V> {
     }
 
     /// Records a running job's outcome. An outcome for a job that is not running (it timed
-    /// out, was cancelled, or is unknown) is handed back as [`Settled::Ignored`].
+    /// out, was cancelled, or is unknown) is handed back as [`Settled::Ignored`]. A failure
+    /// ([`Fail::Thrown`]) of a job with retries left, on an open queue, is not settled: the job
+    /// waits for its retry ([`Settled::Retrying`]). The time of the outcome (record TTL, retry
+    /// delay) is the latest one passed; [`finish_at`](Self::finish_at) passes it.
     pub fn finish(&mut self, id: JobId, outcome: Outcome<V>) -> Settled<V> {
         if !matches!(self.table.get(id), Some(Slot::Running)) {
             return Settled::Ignored(outcome);
         }
         self.running -= 1;
-        if !self.running_deadline.is_empty() {
-            self.running_deadline.remove(&id);
+        self.forget_deadline(id);
+        match outcome {
+            Err(Fail::Thrown(v)) if !self.retry.is_empty() && self.retry_after_failure(id) => {
+                Settled::Retrying(v)
+            }
+            outcome => self.settle(id, outcome),
         }
-        self.settle(id, outcome)
+    }
+
+    /// [`finish`](Self::finish) at time `now`.
+    pub fn finish_at(&mut self, id: JobId, outcome: Outcome<V>, now: f64) -> Settled<V> {
+        self.observe(now);
+        self.finish(id, outcome)
+    }
+
+    /// Forgets a running job's deadline; rebuilds the deadline heap when stale entries (jobs
+    /// that finished before their deadline) outnumber live ones, so long timeouts cannot pile
+    /// them up.
+    fn forget_deadline(&mut self, id: JobId) {
+        if self.running_deadline.is_empty() || self.running_deadline.remove(&id).is_none() {
+            return;
+        }
+        let live = self.running_deadline.len();
+        if live == 0 {
+            self.deadlines.clear();
+        } else if self.deadlines.len() > 2 * live + 64 {
+            let current = &self.running_deadline;
+            self.deadlines.retain(|d| current.get(&d.id) == Some(&d.at));
+        }
     }
 
     /// Stores or forgets a final outcome for a job that has just left the waiting or running
     /// state (the caller has already updated those counts).
     fn settle(&mut self, id: JobId, outcome: Outcome<V>) -> Settled<V> {
+        if !self.retry.is_empty() {
+            self.retry.remove(&id);
+        }
         if self.config.track {
             self.table.replace(id, Slot::Done(outcome));
             self.records += 1;
-            if self.config.max_records.is_some() {
-                self.finish_order.push_back(id);
+            if self.keeps_finish_order() {
+                self.finish_order.push_back((self.now, id));
                 self.enforce_max_records();
             }
             self.table.trim();
@@ -314,25 +439,47 @@ impl<J, V> Scheduler<J, V> {
 
     /// Drops the earliest finished records beyond `max_records`.
     fn enforce_max_records(&mut self) {
-        let Some(max) = self.config.max_records else { return };
-        while self.records > max {
-            let Some(id) = self.finish_order.pop_front() else { break };
-            if let Some(slot @ Slot::Done(_)) = self.table.get_mut(id) {
-                *slot = Slot::Gone;
-                self.records -= 1;
-                self.evicted.push(id);
+        if let Some(max) = self.config.max_records {
+            while self.records > max {
+                let Some((_, id)) = self.finish_order.pop_front() else { break };
+                self.evict(id);
             }
         }
         // Records read by `result` leave stale ids behind; compact before they pile up.
         if self.finish_order.len() > 2 * self.records + 64 {
             let table = &self.table;
-            self.finish_order.retain(|&id| matches!(table.get(id), Some(Slot::Done(_))));
+            self.finish_order.retain(|&(_, id)| matches!(table.get(id), Some(Slot::Done(_))));
         }
     }
 
-    /// Fails every running job whose deadline is at or before `now` with [`Fail::Timeout`],
-    /// freeing its slot; returns their ids, earliest deadline first.
+    /// Drops the record of `id` if it still has one, for `take_evicted`.
+    fn evict(&mut self, id: JobId) {
+        if let Some(slot @ Slot::Done(_)) = self.table.get_mut(id) {
+            *slot = Slot::Gone;
+            self.records -= 1;
+            self.evicted.push(id);
+        }
+    }
+
+    /// The host's timer entry point: does everything due at or before `now`, and returns the
+    /// running jobs it failed with [`Fail::Timeout`], earliest deadline first (then lowest id).
+    ///
+    /// - A running job past its deadline frees its slot; its attempt counts as failed, so a job
+    ///   with retries left waits for a retry instead of settling (listed only by
+    ///   [`expire_attempts`](Self::expire_attempts)).
+    /// - A job whose retry delay has passed goes back in line.
+    /// - Records older than `record_ttl` are dropped (ids in `take_evicted`).
+    /// - A rate-limit window that has ended lets the next start open a new one.
     pub fn expire(&mut self, now: f64) -> Vec<JobId> {
+        let mut attempts = self.expire_attempts(now);
+        attempts.retain(|t| !t.will_retry);
+        attempts.into_iter().map(|t| t.id).collect()
+    }
+
+    /// [`expire`](Self::expire), listing every attempt that timed out, whether its job settled
+    /// or waits for a retry.
+    pub fn expire_attempts(&mut self, now: f64) -> Vec<TimedOut> {
+        self.observe(now);
         let mut expired = Vec::new();
         while let Some(&top) = self.deadlines.peek() {
             if top.at > now {
@@ -342,27 +489,48 @@ impl<J, V> Scheduler<J, V> {
             if self.running_deadline.get(&top.id) != Some(&top.at) {
                 continue; // stale: the job finished first
             }
-            self.running_deadline.remove(&top.id);
+            self.forget_deadline(top.id);
             self.running -= 1;
-            self.settle(top.id, Err(Fail::Timeout));
-            expired.push(top.id);
+            let will_retry = !self.retry.is_empty() && self.retry_after_failure(top.id);
+            if !will_retry {
+                self.settle(top.id, Err(Fail::Timeout));
+            }
+            expired.push(TimedOut { id: top.id, will_retry });
+        }
+        if !self.retry_due.is_empty() {
+            self.promote_due_retries();
+        }
+        if let Some(ttl) = self.record_ttl {
+            self.drop_old_records(ttl);
         }
         expired
     }
 
-    /// The earliest deadline of a running job, for the host's one timer.
+    /// When the host must call [`expire`](Self::expire) next, for its one timer: the earliest
+    /// of a running job's deadline, a delayed job's retry, the end of the oldest record's TTL,
+    /// and, while the rate limit holds back a waiting job, the end of the window. `None`:
+    /// nothing is due.
     pub fn next_deadline(&mut self) -> Option<f64> {
+        let mut next = None;
         while let Some(top) = self.deadlines.peek() {
             if self.running_deadline.get(&top.id) == Some(&top.at) {
-                return Some(top.at);
+                next = Some(top.at);
+                break;
             }
             self.deadlines.pop();
         }
-        None
+        if !self.retry_due.is_empty() {
+            next = earliest(next, self.next_retry_due());
+        }
+        if self.record_ttl.is_some() || self.rate.is_some() {
+            next = earliest(next, self.next_limit_due());
+        }
+        next
     }
 
     /// Fails a waiting or running job with `reason` (abort, `cancel(id)`): a waiting job
-    /// leaves the queue, a running one frees its slot and its late outcome is ignored.
+    /// (for a start or a retry) leaves the queue, a running one frees its slot and its late
+    /// outcome is ignored. Either way it is final: no retry follows.
     /// Returns the state it was in, or `None` (and drops `reason`) when it had finished or is
     /// unknown.
     pub fn cancel(&mut self, id: JobId, reason: V) -> Option<Status> {
@@ -376,9 +544,14 @@ impl<J, V> Scheduler<J, V> {
                 Status::Pending
             }
             Some(Slot::Running) => {
-                self.running_deadline.remove(&id);
+                self.forget_deadline(id);
                 self.running -= 1;
                 Status::Running
+            }
+            Some(Slot::Delayed) => {
+                // Its `retry_due` entry goes stale with its retry state.
+                self.delayed -= 1;
+                Status::Pending
             }
             _ => return None,
         };
@@ -386,9 +559,11 @@ impl<J, V> Scheduler<J, V> {
         Some(was)
     }
 
-    /// Gives a waiting job a new priority. Returns false when it is not waiting.
+    /// Gives a waiting job a new priority (a job waiting for a retry takes it back in line).
+    /// Returns false when it is not waiting.
     pub fn set_priority(&mut self, id: JobId, priority: f64) -> bool {
         match self.table.get_mut(id) {
+            Some(Slot::Delayed) => self.set_delayed_priority(id, priority),
             Some(Slot::Waiting { heaped, .. }) => {
                 // Once heaped, always heaped: the FIFO cursor may already have passed it.
                 *heaped = true;
@@ -404,6 +579,7 @@ impl<J, V> Scheduler<J, V> {
         match self.table.get(id) {
             Some(Slot::Waiting { heaped: true, .. }) => self.heap.priority(id),
             Some(Slot::Waiting { heaped: false, .. }) => Some(0.0),
+            Some(Slot::Delayed) => self.delayed_priority(id),
             _ => None,
         }
     }
@@ -412,7 +588,7 @@ impl<J, V> Scheduler<J, V> {
     /// Never changes anything.
     pub fn status(&self, id: JobId) -> Option<Status> {
         match self.table.get(id)? {
-            Slot::Waiting { .. } => Some(Status::Pending),
+            Slot::Waiting { .. } | Slot::Delayed => Some(Status::Pending),
             Slot::Running => Some(Status::Running),
             Slot::Done(Ok(_)) => Some(Status::Succeeded),
             Slot::Done(Err(_)) => Some(Status::Failed),
@@ -439,7 +615,9 @@ impl<J, V> Scheduler<J, V> {
             return Err(Lookup::Code(ErrorCode::NotImplemented));
         }
         match self.table.get(id) {
-            Some(Slot::Waiting { .. }) => return Err(Lookup::Code(ErrorCode::Pending)),
+            Some(Slot::Waiting { .. } | Slot::Delayed) => {
+                return Err(Lookup::Code(ErrorCode::Pending))
+            }
             Some(Slot::Running) => return Err(Lookup::Code(ErrorCode::Running)),
             Some(Slot::Done(_)) => {}
             Some(Slot::Gone) | None => return Err(Lookup::Code(ErrorCode::NotFound)),
@@ -470,12 +648,12 @@ impl<J, V> Scheduler<J, V> {
         cleared
     }
 
-    /// The ids whose records `max_records` dropped since the last call.
+    /// The ids whose records `max_records` or `record_ttl` dropped since the last call.
     pub fn take_evicted(&mut self) -> Vec<JobId> {
         std::mem::take(&mut self.evicted)
     }
 
-    /// Whether `max_records` dropped a record since the last `take_evicted`.
+    /// Whether `max_records` or `record_ttl` dropped a record since the last `take_evicted`.
     pub fn has_evicted(&self) -> bool {
         !self.evicted.is_empty()
     }
@@ -483,5 +661,60 @@ impl<J, V> Scheduler<J, V> {
     /// The lowest id that may still have a state (for tests and diagnostics).
     pub fn oldest_live_id(&self) -> JobId {
         self.table.base()
+    }
+}
+
+/// The earlier of two optional times.
+fn earliest(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{Backoff, RetryPolicy};
+
+    fn open(timeout: Option<f64>) -> Scheduler<(), ()> {
+        let mut s = Scheduler::new(Config { concurrency: None, timeout, ..Config::default() });
+        s.start();
+        s
+    }
+
+    #[test]
+    fn stale_deadlines_do_not_pile_up() {
+        let mut s = open(Some(1e9));
+        // One job runs throughout, so its deadline stays live and the heap is never cleared.
+        s.push((), PushOptions::default()).unwrap();
+        s.start_next(0.0).unwrap();
+        for i in 0..10_000 {
+            let id = s.push((), PushOptions::default()).unwrap();
+            s.start_next(f64::from(i)).unwrap();
+            s.finish(id, Ok(()));
+            assert!(s.deadlines.len() <= 2 * s.running_deadline.len() + 65);
+        }
+        assert_eq!(s.next_deadline(), Some(1e9));
+        s.cancel(1, ());
+        assert!(s.deadlines.is_empty());
+    }
+
+    #[test]
+    fn stale_retry_times_do_not_pile_up_and_retry_state_goes_with_the_job() {
+        let mut s = open(None);
+        let policy = RetryPolicy { retries: 1, backoff: Backoff::Host };
+        let id = s.push_retrying((), PushOptions::default(), policy).unwrap();
+        s.start_next(0.0).unwrap();
+        assert_eq!(s.finish(id, Err(Fail::Thrown(()))), Settled::Retrying(()));
+        for i in 0..10_000 {
+            assert!(s.set_retry_delay(id, 1e6 + f64::from(i)));
+            assert!(s.retry_due.len() <= 2 * s.delayed + 65);
+        }
+        assert_eq!(s.next_deadline(), Some(1e6 + 9_999.0));
+        s.cancel(id, ());
+        assert!(s.retry.is_empty());
+        assert_eq!(s.next_deadline(), None);
     }
 }

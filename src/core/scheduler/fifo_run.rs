@@ -2,10 +2,11 @@
 //!
 //! A host that keeps its jobs itself (the wasm binding: `J = ()`) spends most of a backlog of
 //! synchronous jobs crossing into the scheduler twice per job. When nothing can reorder or
-//! interrupt the next jobs (no priorities, no timeouts, no record cap), the order in which they
-//! would start is simply their id order, so the scheduler can hand out a *run*: the ids of the
-//! next waiting jobs, left waiting. The host runs them one after another and reports how many
-//! succeeded with [`Scheduler::complete_run`], which settles them as `finish` would have.
+//! interrupt the next jobs (no priorities, no timeouts, no record cap or TTL, no rate limit),
+//! the order in which they would start is simply their id order, so the scheduler can hand out
+//! a *run*: the ids of the next waiting jobs, left waiting. The host runs them one after another
+//! and reports how many succeeded with [`Scheduler::complete_run`], which settles them as
+//! `finish` would have.
 //!
 //! The contract with the host: between `fifo_run` and `complete_run` it makes no other call,
 //! and it runs the jobs in id order, each one only after the previous one succeeded. Anything
@@ -25,6 +26,9 @@ impl<J, V> Scheduler<J, V> {
             && self.config.timeout.is_none()
             && self.job_timeouts.is_empty()
             && self.config.max_records.is_none()
+            // A run's starts would escape the window count, its records the TTL clock.
+            && self.rate.is_none()
+            && self.record_ttl.is_none()
     }
 
     /// The next run: `(first id, length)` of up to `max` consecutive waiting jobs that would
