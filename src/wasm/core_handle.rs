@@ -12,6 +12,8 @@
 use wasm_bindgen::prelude::*;
 
 mod fifo_run;
+mod limits;
+mod retries;
 
 use crate::core::{
     Config, ErrorCode, Fail, JobId, Lookup, Outcome, PushOptions, Scheduler, Settled, Status,
@@ -65,9 +67,14 @@ pub fn error_message(index: u32) -> String {
 }
 
 /// The scheduler of one queue. Jobs and values live in JS; this holds ids and states.
+///
+/// Built by the constructor or `fromFlags`; the timed features are set right after, before
+/// the first push: `setRecordTtl(ms)`, `setRateLimit(interval, cap)`, `seedJitter(seed)`.
 #[wasm_bindgen(js_name = Core)]
 pub struct CoreHandle {
     sched: Scheduler<(), ()>,
+    /// The last `finish` / `finishAttempt` put its job back to wait for a retry.
+    retried: bool,
 }
 
 #[wasm_bindgen(js_class = Core)]
@@ -84,7 +91,7 @@ impl CoreHandle {
             timeout: limit_from_js(timeout),
             max_records: limit_from_js(max_records).map(|n| (n as usize).max(1)),
         };
-        CoreHandle { sched: Scheduler::new(config) }
+        CoreHandle { sched: Scheduler::new(config), retried: false }
     }
 
     /// 0 when `flags` are valid gorqs mode flags, else `-(1 + error index)`.
@@ -100,7 +107,8 @@ impl CoreHandle {
     /// JS checks them with `flagsError` first).
     #[wasm_bindgen(js_name = fromFlags)]
     pub fn from_flags(flags: f64) -> CoreHandle {
-        CoreHandle { sched: Scheduler::new(Config::from_flags(flags).unwrap_or_default()) }
+        let config = Config::from_flags(flags).unwrap_or_default();
+        CoreHandle { sched: Scheduler::new(config), retried: false }
     }
 
     /// Whether finished jobs are recorded.
@@ -109,7 +117,7 @@ impl CoreHandle {
         self.sched.config().track
     }
 
-    /// Whether jobs get a timeout by default.
+    /// Whether jobs get a timeout by default (see `needsClock` for whether to pass times).
     #[wasm_bindgen(getter, js_name = hasTimeout)]
     pub fn has_timeout(&self) -> bool {
         self.sched.config().timeout.is_some()
@@ -171,31 +179,37 @@ impl CoreHandle {
         self.sched.can_start()
     }
 
-    /// Records job `id`'s outcome (`failed`: it threw or rejected), then, when `claim_next`,
-    /// starts the next job. One call per job on the hot path, so two answers share the reply:
+    /// Records job `id`'s outcome (`failed`: it threw or rejected) at time `now`, then, when
+    /// `claim_next`, starts the next job. One call per job on the hot path, so two answers
+    /// share the reply:
     /// `r >= 0`: the outcome was accepted and `r` is the next job started (0: none);
     /// `r < 0`: the outcome was ignored (the job had timed out or been cancelled) and
     /// `-r - 1` is the next job started (0: none).
+    /// An accepted failure of a job pushed with retries may not settle it: then the getter
+    /// `retried` is true and the job waits for its retry (see `pushRetrying`).
     pub fn finish(&mut self, id: f64, failed: bool, claim_next: bool, now: f64) -> f64 {
         let outcome = if failed { Err(Fail::Thrown(())) } else { Ok(()) };
-        let ignored = match to_id(id) {
-            Some(id) => matches!(self.sched.finish(id, outcome), Settled::Ignored(_)),
-            None => true,
-        };
-        let next = if claim_next { self.start_next(now) } else { 0.0 };
-        if ignored {
-            -next - 1.0
-        } else {
-            next
-        }
+        let settled = to_id(id).map(|id| self.sched.finish_at(id, outcome, now));
+        self.reply(settled, claim_next, now)
     }
 
-    /// Fails the running jobs whose deadline has passed; returns their ids.
+    /// The timer entry point: does everything due at `now` (see `nextDeadline`) and returns
+    /// the ids of the running jobs that timed out, earliest deadline first: `id` for a job now
+    /// failed with `ERR_TIMEOUT`, `-id` for a job whose timed-out attempt counts as failed and
+    /// that waits for a retry (only jobs pushed with retries). Retries that became due and a
+    /// rate-limit window that ended make jobs startable (`canStart`); records past their TTL
+    /// are dropped (`takeEvicted`).
     pub fn expire(&mut self, now: f64) -> Vec<f64> {
-        ids_to_js(self.sched.expire(now))
+        let timed_out = self.sched.expire_attempts(now);
+        timed_out
+            .into_iter()
+            .map(|t| if t.will_retry { -(t.id as f64) } else { t.id as f64 })
+            .collect()
     }
 
-    /// The earliest deadline of a running job, or `Infinity`.
+    /// When the host must call `expire` next, or `Infinity`: the earliest of a running job's
+    /// deadline, a retry becoming due, the oldest record's TTL end and, while the rate limit
+    /// holds back a waiting job, the end of the window.
     #[wasm_bindgen(getter, js_name = nextDeadline)]
     pub fn next_deadline(&mut self) -> f64 {
         self.sched.next_deadline().unwrap_or(f64::INFINITY)
@@ -253,7 +267,7 @@ impl CoreHandle {
         ids_to_js(self.sched.clear())
     }
 
-    /// Ids whose records `maxRecords` dropped since the last call.
+    /// Ids whose records `maxRecords` or the record TTL dropped since the last call.
     #[wasm_bindgen(js_name = takeEvicted)]
     pub fn take_evicted(&mut self) -> Vec<f64> {
         ids_to_js(self.sched.take_evicted())
@@ -265,7 +279,7 @@ impl CoreHandle {
         self.sched.has_evicted()
     }
 
-    /// Jobs waiting.
+    /// Jobs waiting, jobs waiting for a retry included.
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> f64 {
         self.sched.waiting() as f64
@@ -317,5 +331,19 @@ impl CoreHandle {
     #[wasm_bindgen(js_name = setPriority)]
     pub fn set_priority(&mut self, id: f64, priority: f64) -> bool {
         !priority.is_nan() && to_id(id).is_some_and(|id| self.sched.set_priority(id, priority))
+    }
+}
+
+impl CoreHandle {
+    /// The shared reply of `finish` and `finishAttempt`; notes whether the job will retry.
+    fn reply(&mut self, settled: Option<Settled<()>>, claim_next: bool, now: f64) -> f64 {
+        self.retried = matches!(settled, Some(Settled::Retrying(_)));
+        let ignored = matches!(settled, None | Some(Settled::Ignored(_)));
+        let next = if claim_next { self.start_next(now) } else { 0.0 };
+        if ignored {
+            -next - 1.0
+        } else {
+            next
+        }
     }
 }
