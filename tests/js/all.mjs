@@ -23,6 +23,7 @@ import "./contract/events.test.mjs";
 import "./contract/max-records.test.mjs";
 import "./contract/on-empty.test.mjs";
 import "./contract/batching.test.mjs";
+import "./contract/hostile.test.mjs";
 
 /** The test files imported above, for runners that want to check the list. */
 export const FILES = [
@@ -47,4 +48,5 @@ export const FILES = [
   "max-records",
   "on-empty",
   "batching",
+  "hostile",
 ].map((name) => `contract/${name}.test.mjs`);
