@@ -61,3 +61,12 @@ if [ ! -d tools/node_modules ] || [ tools/package-lock.json -nt tools/node_modul
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 log "ok"
+
+# ---- Supply-chain checks (issue 6; scripts/supply-chain.sh, deny.toml) ---------------------
+# cargo-deny, pinned so deny.toml's format stays the one it reads (a few minutes to build).
+CARGO_DENY_VERSION=0.20.2
+if ! cargo deny --version 2>/dev/null | grep -q "$CARGO_DENY_VERSION"; then
+  log "installing cargo-deny $CARGO_DENY_VERSION (a few minutes)"
+  cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked ||
+    cargo install cargo-deny --version "$CARGO_DENY_VERSION"
+fi
