@@ -48,6 +48,17 @@ suite js-browsers node scripts/browser-test.mjs --browser=chromium,firefox --pag
 suite package bash tests/package/run.sh
 # The demo page, end to end in headless Chromium.
 suite demo node --test tests/e2e/demo.test.mjs
+# Reliability (issue 6). Hostile inputs are part of the contract suites above
+# (tests/js/contract/hostile.test.mjs).
+# Model-based fuzzing of the core for 60 s (tests/core_fuzz.rs; longer: GORQS_FUZZ_SECS=…).
+suite core-fuzz env GORQS_FUZZ_SECS=60 cargo test --release --test core_fuzz -- --nocapture
+# A million jobs of random kinds, each accounted for once: Node, then headless Chromium.
+suite stress-node node tests/stress/node-stress.mjs
+suite stress-chrome node scripts/browser-test.mjs --browser=chromium --page=/tests/stress/stress.html --timeout=300 --verbose
+# 20 rounds of 100,000 tracked jobs: wasm memory and JS heap per round must level off.
+suite leak node --expose-gc tests/stress/leak.mjs
+# Licences, banned crates, sources (cargo deny); npm audit where its endpoint answers.
+suite supply-chain bash scripts/supply-chain.sh
 
 echo
 if [ $failed -gt 0 ]; then echo "failed suites: ${failures[*]}"; fi
