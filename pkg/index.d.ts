@@ -77,7 +77,22 @@ export interface QueueOptions {
   autoStart?: boolean;
   /** Cap on finished records kept (integer ≥ 1 or `Infinity`); the earliest finished go first. */
   maxRecords?: number;
+  /** How long a finished record is kept, in ms after the job finished (> 0; `Infinity` = for ever). */
+  recordTTL?: number;
+  /** Rate limit window in ms (a finite number > 0), used with `intervalCap`. */
+  interval?: number;
+  /** Most job starts per `interval` (integer ≥ 1; `Infinity` = no limit, the default). */
+  intervalCap?: number;
 }
+
+/**
+ * How long a failed job waits before its next try: a fixed delay, a delay doubling with every
+ * try (`delay * 2 ** (attempt - 1)`), each optionally shortened by up to `jitter` (0 to 1) of
+ * itself at random; or a function of the attempt that failed (1 for the first run) returning ms.
+ */
+export type Backoff =
+  | { type: "fixed" | "exponential"; delay: number; jitter?: number }
+  | ((attempt: number) => number);
 
 /** Options of one `push` (or of every job of a `pushAll`). */
 export interface PushOptions {
@@ -87,6 +102,10 @@ export interface PushOptions {
   priority?: number;
   /** This job's time limit in ms, overriding the queue's. */
   timeout?: number;
+  /** How many times a failed job is run again (integer ≥ 0, default 0); it keeps its id. */
+  retries?: number;
+  /** The wait before each retry (default: none). */
+  backoff?: Backoff;
 }
 
 /** The `detail` of an `active` event: a job started. */

@@ -54,7 +54,8 @@ export function readSignal(name, value) {
  * @returns {{ concurrency: number, track: boolean, timeout: number, autoStart: boolean, maxRecords: number }}
  */
 export function readQueueOptions(options) {
-  const { mode = "sync", track = false, concurrency, timeout, autoStart = false, maxRecords } = options;
+  const { mode = "sync", track = false, concurrency, timeout, autoStart = false, maxRecords, recordTTL } = options;
+  const { interval, intervalCap } = options;
   if (mode !== "sync" && mode !== "async") throw fail(TypeError, "mode", '"sync" or "async"', mode);
   if (typeof track !== "boolean") throw fail(TypeError, "track", "a boolean", track);
   if (typeof autoStart !== "boolean") throw fail(TypeError, "autoStart", "a boolean", autoStart);
@@ -64,7 +65,42 @@ export function readQueueOptions(options) {
     timeout: timeout === undefined ? Infinity : readTimeout("timeout", timeout),
     autoStart,
     maxRecords: maxRecords === undefined ? Infinity : readCount("maxRecords", maxRecords),
+    recordTTL: recordTTL === undefined ? Infinity : readTimeout("recordTTL", recordTTL),
+    interval: interval === undefined ? 0 : readInterval(interval),
+    intervalCap: intervalCap === undefined ? Infinity : readCount("intervalCap", intervalCap),
   };
+}
+
+/** The rate-limit window: a finite number of ms > 0 (0 = no window, as p-queue's default). */
+function readInterval(value) {
+  if (typeof value !== "number") throw fail(TypeError, "interval", "a finite number of milliseconds ≥ 0", value);
+  if (!(value >= 0) || value === Infinity) throw fail(RangeError, "interval", "a finite number of milliseconds ≥ 0", value);
+  return value;
+}
+
+/** Retries: an integer from 0 up. */
+function readRetries(value) {
+  if (typeof value !== "number") throw fail(TypeError, "retries", "an integer from 0 and up", value);
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw fail(RangeError, "retries", "an integer from 0 and up", value);
+  return value;
+}
+
+const BACKOFF = "a function of the attempt or { type: \"fixed\" | \"exponential\", delay, jitter? }";
+
+/**
+ * A backoff, checked: a function (called with the attempt that failed, must return ms), or
+ * `{ kind: 1 fixed | 2 exponential, delay, jitter }`.
+ */
+function readBackoff(value) {
+  if (typeof value === "function") return value;
+  if (value === null || typeof value !== "object") throw fail(TypeError, "backoff", BACKOFF, value);
+  const { type, delay, jitter = 0 } = value;
+  if (type !== "fixed" && type !== "exponential") throw fail(TypeError, "backoff.type", '"fixed" or "exponential"', type);
+  if (typeof delay !== "number") throw fail(TypeError, "backoff.delay", "a finite number of milliseconds ≥ 0", delay);
+  if (!(delay >= 0) || delay === Infinity) throw fail(RangeError, "backoff.delay", "a finite number of milliseconds ≥ 0", delay);
+  if (typeof jitter !== "number") throw fail(TypeError, "backoff.jitter", "a number from 0 to 1", jitter);
+  if (!(jitter >= 0 && jitter <= 1)) throw fail(RangeError, "backoff.jitter", "a number from 0 to 1", jitter);
+  return { kind: type === "fixed" ? 1 : 2, delay, jitter };
 }
 
 /** Checks `concurrency` set at run time. */
@@ -78,13 +114,15 @@ export function readConcurrency(value) {
  */
 export function readPushOptions(options) {
   if (options === null || typeof options !== "object") throw fail(TypeError, "options", "an object", options);
-  const { priority = 0, timeout, signal } = options;
+  const { priority = 0, timeout, signal, retries = 0, backoff } = options;
   if (typeof priority !== "number") throw fail(TypeError, "priority", "a number", priority);
   if (Number.isNaN(priority)) throw fail(RangeError, "priority", "a number", priority);
   return {
     priority,
     timeout: timeout === undefined ? NaN : readTimeout("timeout", timeout),
     signal: signal === undefined ? undefined : readSignal("signal", signal),
+    retries: readRetries(retries),
+    backoff: backoff === undefined ? undefined : readBackoff(backoff),
   };
 }
 

@@ -51,6 +51,8 @@ const MAX_STRIDE = 512;
 // Most jobs in one run (see #runRun): long enough that its two calls into the core vanish per
 // job, short enough that the core's check of the run stays cheap.
 const RUN_MAX = 256;
+// The longest delay setTimeout honours (ms).
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 // Event types the queue fires; bits of `#listening`.
 const EVENTS = { active: 1, completed: 2, failed: 4, empty: 8, idle: 16 };
@@ -71,19 +73,22 @@ function abortError() {
  */
 class JobContext {
   #aborts;
+  #attempt;
   /**
    * @param {number} id
    * @param {Aborts} aborts
+   * @param {number} attempt
    */
-  constructor(id, aborts) {
+  constructor(id, aborts, attempt) {
     /** The job's id. */
     this.id = id;
     this.#aborts = aborts;
+    this.#attempt = attempt;
   }
 
-  /** Which try this is: 1 for the first run. */
+  /** Which try this is: 1 for the first run, 2 for the first retry, … */
   get attempt() {
-    return 1;
+    return this.#attempt;
   }
 
   /** Aborts when the job times out, its own signal aborts, or `cancel(id)` is called. */
@@ -198,7 +203,15 @@ export class Queue extends EventTarget {
   /** @type {Map<number, {signal: AbortSignal, onAbort: () => void}>} */
   #jobSignals = new Map();
   #aborts = new Aborts();
-  #maxRecords;
+  /** Records may be dropped by the core (maxRecords, recordTTL): release their values. */
+  #evicting = false;
+  /**
+   * Jobs pushed with retries, until they settle: the runner (run again), the backoff function
+   * if the user gave one, and the attempt running or next. Empty on the plain path.
+   * @type {Map<number, {runner: unknown, backoff: Function | undefined, attempt: number}>}
+   */
+  #retry = new Map();
+  #seeded = false;
   #idleFired = true;
   #emptyFired = true;
   #paused = false;
@@ -215,17 +228,21 @@ export class Queue extends EventTarget {
     let autoStart = false;
     if (modeOrOptions === undefined) {
       core = Core.fromFlags(0);
-      this.#maxRecords = Infinity;
     } else if (typeof modeOrOptions === "number") {
       const bad = Core.flagsError(modeOrOptions);
       if (bad !== 0) throw errorFromReply(bad);
       core = Core.fromFlags(modeOrOptions);
-      this.#maxRecords = Infinity;
     } else if (modeOrOptions !== null && typeof modeOrOptions === "object") {
       const o = readQueueOptions(modeOrOptions);
       core = new Core(o.concurrency, o.track, o.timeout, o.maxRecords);
+      if (o.recordTTL !== Infinity) core.setRecordTtl(o.recordTTL);
+      if (o.interval > 0 && o.intervalCap !== Infinity) core.setRateLimit(o.interval, o.intervalCap);
       autoStart = o.autoStart;
-      this.#maxRecords = o.maxRecords;
+      if (o.maxRecords !== Infinity) {
+        this.#evicting = true;
+        this.#notify = true; // evictions happen as jobs settle
+      }
+      if (o.recordTTL !== Infinity) this.#evicting = true; // evictions happen in #onTimer
     } else {
       throw new TypeError(
         `Expected gorqs mode flags (a number) or an options object, got ${
@@ -235,8 +252,7 @@ export class Queue extends EventTarget {
     }
     this.#core = core;
     this.#track = core.track;
-    this.#timed = core.hasTimeout;
-    if (this.#maxRecords !== Infinity) this.#notify = true;
+    this.#timed = core.needsClock;
     if (autoStart) this.start();
   }
 
@@ -343,7 +359,7 @@ export class Queue extends EventTarget {
       id = core.push();
       if (id === 0) throw queueError("ERR_QUEUE_CLOSED");
     } else {
-      id = this.#pushWith(core, readPushOptions(options));
+      id = this.#pushWith(core, readPushOptions(options), runner);
     }
     this.#vals.append(runner);
     if (!this.#scheduled) this.#schedule();
@@ -364,8 +380,9 @@ export class Queue extends EventTarget {
     const list = Array.from(runners);
     for (let i = 0; i < list.length; i++) checkRunner(list[i], `runners[${i}]`);
     const opts = options === undefined ? undefined : readPushOptions(options);
-    if (!core.isOpen()) throw queueError("ERR_QUEUE_CLOSED");
+    // The same order of checks as push: an aborted signal, then a closed queue.
     if (opts !== undefined && opts.signal !== undefined && opts.signal.aborted) throw opts.signal.reason;
+    if (!core.isOpen()) throw queueError("ERR_QUEUE_CLOSED");
     const ids = new Array(list.length);
     if (opts === undefined) {
       const vals = this.#vals;
@@ -377,7 +394,7 @@ export class Queue extends EventTarget {
       this.#pending += list.length;
     } else {
       for (let i = 0; i < list.length; i++) {
-        ids[i] = this.#pushWith(core, opts);
+        ids[i] = this.#pushWith(core, opts, list[i]);
         this.#vals.append(list[i]);
       }
     }
@@ -521,7 +538,12 @@ export class Queue extends EventTarget {
     this.#core = null;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#vals.reset();
+    this.#retry.clear();
     core.free();
+    // Nothing will change any more: whoever waits for the queue to stop or go idle is done.
+    const watchers = this.#watchers;
+    this.#watchers = [];
+    for (const w of watchers) w.resolve();
   }
 
   // ---- internals: storage ----------------------------------------------------------------
@@ -569,19 +591,47 @@ export class Queue extends EventTarget {
     this.#vals.dropBelow(core.base);
   }
 
-  #pushWith(core, opts) {
-    if (opts.signal !== undefined && opts.signal.aborted) throw opts.signal.reason;
-    const id = core.pushWith(opts.priority, opts.timeout);
-    if (id === 0) throw queueError("ERR_QUEUE_CLOSED");
-    if (opts.timeout === opts.timeout && opts.timeout !== Infinity) this.#timed = true;
-    if (opts.signal !== undefined) {
-      const signal = opts.signal;
-      const onAbort = () => {
+  /** A push with options; the caller appends the runner (its id is `#vals.end`). */
+  #pushWith(core, opts, runner) {
+    const signal = opts.signal;
+    if (signal !== undefined && signal.aborted) throw signal.reason;
+    const expected = this.#vals.end;
+    let onAbort;
+    if (signal !== undefined) {
+      // Listening first: if the signal's addEventListener throws, nothing is queued.
+      onAbort = () => {
         this.#sync();
         const c = this.#core;
-        if (c !== null) this.#cancel(c, id, signal.reason);
+        if (c !== null) this.#cancel(c, expected, signal.reason);
       };
       signal.addEventListener("abort", onAbort, { once: true });
+    }
+    let id;
+    if (opts.retries > 0) {
+      const b = opts.backoff;
+      const kind = b === undefined ? 0 : typeof b === "function" ? 2 : b.kind === 1 ? 0 : 1;
+      if (!this.#seeded) {
+        this.#seeded = true;
+        core.seedJitter(Math.random());
+      }
+      id = core.pushRetrying(
+        opts.priority,
+        opts.timeout,
+        opts.retries,
+        kind,
+        b === undefined || kind === 2 ? 0 : b.delay,
+        b === undefined || kind === 2 ? 0 : b.jitter,
+      );
+      if (id !== 0) this.#retry.set(id, { runner, backoff: kind === 2 ? b : undefined, attempt: 1 });
+    } else {
+      id = core.pushWith(opts.priority, opts.timeout);
+    }
+    if (id === 0) {
+      if (onAbort !== undefined) signal.removeEventListener("abort", onAbort);
+      throw queueError("ERR_QUEUE_CLOSED");
+    }
+    if (!this.#timed) this.#timed = core.needsClock;
+    if (signal !== undefined) {
       this.#jobSignals.set(id, { signal, onAbort });
       this.#notify = true;
     }
@@ -614,6 +664,13 @@ export class Queue extends EventTarget {
     else this.#run(core, core.startNext(this.#timed ? now() : 0));
   }
 
+  /** End of a pass: drop dead storage, re-arm the timer, tell watchers. */
+  #passDone(core) {
+    this.#trim(core);
+    if (this.#timed) this.#armTimer(core);
+    if (this.#observed) this.#checkWatchers(core);
+  }
+
   /**
    * Goes on from a claim reply (see src/wasm/core_handle/fifo_run.rs): `r > 0` a run from id
    * `r`, `r < 0` job `-r` started the ordinary way, 0 nothing.
@@ -631,8 +688,7 @@ export class Queue extends EventTarget {
       this.#run(core, -r);
       return;
     }
-    this.#trim(core);
-    if (this.#observed) this.#checkWatchers(core);
+    this.#passDone(core);
   }
 
   /**
@@ -653,7 +709,7 @@ export class Queue extends EventTarget {
       const id = first + j;
       const runner = vals.take(id);
       this.#runDone = j;
-      const ctx = new JobContext(id, aborts);
+      const ctx = new JobContext(id, aborts, 1);
       let value;
       let failed = false;
       let then;
@@ -669,20 +725,20 @@ export class Queue extends EventTarget {
       }
       if (this.#runFirst === 0) {
         // The job called into the queue: the run was flushed and the job is running.
-        return this.#nextSingle(this.#handled(core, id, value, failed, then));
+        return this.#nextSingle(this.#handled(core, id, 0, value, failed, then));
       }
       if (then !== undefined) {
         // A promise job: it runs on; what may start beside it is claimed in the same call.
         this.#runFirst = 0;
         if (this.#pending !== 0) this.#flushPushes();
         const r = core.completeRun(first, j, true, this.#mayContinue() ? RUN_MAX : 0, this.#timed ? now() : 0);
-        this.#follow(id, value, then);
+        this.#follow(id, 0, value, then);
         return this.#core === core ? r : 0;
       }
       if (failed) {
         this.#runFirst = 0;
         core.completeRun(first, j, true, 0, 0);
-        return this.#nextSingle(this.#handled(core, id, value, true, undefined));
+        return this.#nextSingle(this.#handled(core, id, 0, value, true, undefined));
       }
       if (track) vals.set(id, value);
       if (aborts.size !== 0) aborts.forget(id);
@@ -704,21 +760,59 @@ export class Queue extends EventTarget {
    * value or throw is reported. Claims the next job when the slice allows and returns its id
    * (0: none), or -1 when the job freed the queue.
    */
-  #handled(core, id, value, failed, then) {
+  #handled(core, id, attempt, value, failed, then) {
     if (then !== undefined) {
-      this.#follow(id, value, then);
+      this.#follow(id, attempt, value, then);
       if (this.#core !== core) return -1;
       if (this.#pending !== 0) this.#flushPushes();
       return this.#mayContinue() ? core.startNext(this.#timed ? now() : 0) : 0;
     }
     if (this.#core !== core) return -1; // freed by the job itself
     if (this.#pending !== 0) this.#flushPushes();
-    const reply = core.finish(id, failed, this.#mayContinue(), this.#timed ? now() : 0);
+    const claim = this.#mayContinue();
+    const t = this.#timed ? now() : 0;
+    const reply = attempt === 0 ? core.finish(id, failed, claim, t) : core.finishAttempt(id, attempt, failed, claim, t);
     if (this.#aborts.size !== 0) this.#aborts.forget(id);
     if (reply < 0) return -reply - 1;
+    if (attempt !== 0 && this.#retried(core, id, failed)) return reply;
     if (this.#track) this.#vals.set(id, value);
     if (this.#notify) this.#settled(core, id, failed, value);
     return reply;
+  }
+
+  /**
+   * After an accepted outcome of a job with retries: when the core keeps it for another try,
+   * puts its runner back, asks the user's backoff function for the wait, and says true.
+   * Otherwise the job has settled: forgets it and says false.
+   */
+  #retried(core, id, failed) {
+    const entry = this.#retry.get(id);
+    if (entry === undefined) return false;
+    if (!(failed && core.retried)) {
+      this.#retry.delete(id);
+      return false;
+    }
+    this.#again(core, id, entry);
+    return true;
+  }
+
+  /** Job `id` will run again (attempt failed or timed out): runner back, backoff, timer. */
+  #again(core, id, entry) {
+    const failedAttempt = entry.attempt;
+    entry.attempt = failedAttempt + 1;
+    this.#vals.set(id, entry.runner);
+    if (entry.backoff !== undefined) {
+      let delay;
+      try {
+        delay = entry.backoff(failedAttempt);
+      } catch {
+        delay = 0; // a throwing backoff retries at once rather than losing the job
+      }
+      // A bad value (not a number, NaN, negative) retries at once.
+      core.setRetryDelay(id, typeof delay === "number" && delay >= 0 ? delay : 0);
+    }
+    this.#armTimer(core);
+    this.#schedule(); // a retry due at once is waiting already
   }
 
   /**
@@ -751,7 +845,16 @@ export class Queue extends EventTarget {
         const runner = this.#vals.take(id);
         if (this.#listening !== 0) this.#onStarted(core, id);
         if (this.#timed) this.#armTimer(core);
-        const ctx = new JobContext(id, this.#aborts);
+        let attempt = 0;
+        if (this.#retry.size !== 0) {
+          const entry = this.#retry.get(id);
+          if (entry !== undefined) {
+            attempt = entry.attempt;
+            // A new try: the last one's aborted signal is not this one's.
+            if (attempt > 1 && this.#aborts.size !== 0) this.#aborts.forget(id);
+          }
+        }
+        const ctx = new JobContext(id, this.#aborts, attempt === 0 ? 1 : attempt);
         let value;
         let failed = false;
         let then;
@@ -765,28 +868,43 @@ export class Queue extends EventTarget {
           value = e;
           failed = true;
         }
-        id = this.#handled(core, id, value, failed, then);
+        id = this.#handled(core, id, attempt, value, failed, then);
         if (id < 0) return;
       }
     } finally {
       this.#draining = false;
     }
-    this.#trim(core);
-    if (this.#observed) this.#checkWatchers(core);
+    this.#passDone(core);
   }
 
-  /** Watches a returned thenable; its outcome is reported when it settles. */
-  #follow(id, thenable, then) {
+  /**
+   * Watches a returned thenable; its outcome is reported when it settles. A thenable that
+   * fulfils with another thenable is followed on, as a promise would adopt it.
+   */
+  #follow(id, attempt, thenable, then) {
     let done = false;
     const onValue = (value) => {
       if (done) return;
       done = true;
-      this.#settleLate(id, false, value);
+      if (value !== null && (typeof value === "object" || typeof value === "function")) {
+        let next;
+        try {
+          next = value.then;
+        } catch (e) {
+          this.#settleLate(id, attempt, true, e);
+          return;
+        }
+        if (typeof next === "function") {
+          this.#follow(id, attempt, value, next);
+          return;
+        }
+      }
+      this.#settleLate(id, attempt, false, value);
     };
     const onError = (error) => {
       if (done) return;
       done = true;
-      this.#settleLate(id, true, error);
+      this.#settleLate(id, attempt, true, error);
     };
     try {
       then.call(thenable, onValue, onError);
@@ -796,27 +914,32 @@ export class Queue extends EventTarget {
   }
 
   /** A promise-backed job settled: record it, then run what may start next, right here. */
-  #settleLate(id, failed, value) {
+  #settleLate(id, attempt, failed, value) {
     const core = this.#core;
     if (core === null) {
       this.#notifyWaiters(id, failed, value);
       return;
     }
     this.#sync(); // a thenable may call back from inside a job of a run
+    if (this.#pending !== 0) this.#flushPushes();
     const claim = !this.#draining && this.#mayContinue();
-    const reply = core.finish(id, failed, claim, this.#timed ? now() : 0);
+    const t = this.#timed ? now() : 0;
+    const reply = attempt === 0 ? core.finish(id, failed, claim, t) : core.finishAttempt(id, attempt, failed, claim, t);
     let next = reply;
     // The job's own outcome is in, accepted or not: its signal has nothing left to abort.
     if (this.#aborts.size !== 0) this.#aborts.forget(id);
     if (reply < 0) {
       next = -reply - 1;
-    } else {
+    } else if (attempt === 0 || !this.#retried(core, id, failed)) {
       if (this.#track) this.#vals.set(id, value);
       if (this.#notify) this.#settled(core, id, failed, value);
     }
     if (this.#core !== core) return;
     if (next !== 0) this.#run(core, next);
-    else if (!this.#draining && this.#observed) this.#checkWatchers(core);
+    else if (!this.#draining) {
+      if (this.#timed) this.#armTimer(core);
+      if (this.#observed) this.#checkWatchers(core);
+    }
   }
 
   /**
@@ -826,7 +949,7 @@ export class Queue extends EventTarget {
    */
   #settled(core, id, failed, value) {
     if (this.#jobSignals.size !== 0) this.#dropJobSignal(id);
-    if (this.#maxRecords !== Infinity && core.hasEvicted) this.#release(core.takeEvicted());
+    if (this.#evicting && core.hasEvicted) this.#release(core.takeEvicted());
     this.#notifyWaiters(id, failed, value);
     if (failed) {
       if (this.#listening & EVENTS.failed) this.#emit("failed", { id, error: value });
@@ -857,7 +980,8 @@ export class Queue extends EventTarget {
   #onStarted(core, id) {
     this.#idleFired = false;
     if (this.#listening & EVENTS.active) this.#emit("active", { id });
-    if (this.#listening & EVENTS.empty && !this.#emptyFired && core.size === 0) {
+    // Taking the last waiting job empties the queue, each time it happens.
+    if (this.#listening & EVENTS.empty && core.size === 0) {
       this.#emptyFired = true;
       this.#emit("empty", undefined);
     }
@@ -869,8 +993,10 @@ export class Queue extends EventTarget {
 
   /** Fails job `id` with `reason` (cancel, its signal aborted). */
   #cancel(core, id, reason) {
+    if (this.#timed) core.advance(now());
     const was = core.cancel(id);
     if (was === 0) return false;
+    if (this.#retry.size !== 0) this.#retry.delete(id);
     this.#vals.set(id, this.#track ? reason : undefined);
     if (was === 2) this.#aborts.abort(id, reason);
     this.#settled(core, id, true, reason);
@@ -883,9 +1009,11 @@ export class Queue extends EventTarget {
   #close(core, aborted, reason) {
     if (this.#pending !== 0) this.#flushPushes();
     this.#open = false;
+    if (this.#timed) core.advance(now());
     const dropped = core.stop();
+    if (this.#retry.size !== 0) for (let i = 0; i < dropped.length; i++) this.#retry.delete(dropped[i]);
     this.#release(dropped);
-    if (this.#maxRecords !== Infinity) this.#release(core.takeEvicted());
+    if (this.#evicting) this.#release(core.takeEvicted());
     if (this.#notify) {
       for (let i = 0; i < dropped.length; i++) {
         const id = dropped[i];
@@ -907,13 +1035,27 @@ export class Queue extends EventTarget {
 
   // ---- internals: timeouts ---------------------------------------------------------------
 
+  /**
+   * Keeps the one timer at the core's next deadline (a job's timeout, a retry coming due, a
+   * record's TTL, a rate-limit window's end), or none when there is none.
+   */
   #armTimer(core) {
     const at = core.nextDeadline;
-    if (at >= this.#timerAt) return;
+    if (at === this.#timerAt) return;
+    if (at > this.#timerAt && this.#timer !== undefined) {
+      // The armed deadline went away (the job finished): fire later, or not at all.
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#timerAt = Infinity;
+    }
+    if (at === Infinity || at >= this.#timerAt) return;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timerAt = at;
-    this.#timer = setTimeout(() => this.#onTimer(), Math.max(0, at - now()));
+    // setTimeout takes at most 2^31-1 ms; a later deadline just wakes up early and re-arms.
+    this.#timer = setTimeout(this.#timerTask, Math.min(MAX_TIMER_MS, Math.max(0, at - now())));
   }
+
+  #timerTask = () => this.#onTimer();
 
   #onTimer() {
     this.#timer = undefined;
@@ -921,15 +1063,25 @@ export class Queue extends EventTarget {
     const core = this.#core;
     if (core === null) return;
     if (this.#pending !== 0) this.#flushPushes();
+    if (this.#runFirst !== 0) this.#flushRun();
     const expired = core.expire(now());
     for (let i = 0; i < expired.length; i++) {
-      const id = expired[i];
+      const e = expired[i];
+      const id = e < 0 ? -e : e;
       const error = queueError("ERR_TIMEOUT");
       this.#aborts.abort(id, error);
+      if (e < 0) {
+        // A timed-out try of a job with retries left: it waits for its next try.
+        const entry = this.#retry.get(id);
+        if (entry !== undefined) this.#again(core, id, entry);
+        continue;
+      }
+      if (this.#retry.size !== 0) this.#retry.delete(id);
       if (this.#notify) this.#settled(core, id, true, error);
     }
-    if (core.nextDeadline !== Infinity) this.#armTimer(core);
-    if (expired.length !== 0) this.#schedule();
+    if (this.#evicting && core.hasEvicted) this.#release(core.takeEvicted());
+    this.#armTimer(core);
+    if (expired.length !== 0 || core.canStart()) this.#schedule();
     this.#checkWatchers(core);
   }
 

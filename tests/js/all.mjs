@@ -23,6 +23,8 @@ import "./contract/events.test.mjs";
 import "./contract/max-records.test.mjs";
 import "./contract/on-empty.test.mjs";
 import "./contract/batching.test.mjs";
+import "./contract/retries.test.mjs";
+import "./contract/limits.test.mjs";
 import "./contract/hostile.test.mjs";
 
 /** The test files imported above, for runners that want to check the list. */
@@ -48,5 +50,7 @@ export const FILES = [
   "max-records",
   "on-empty",
   "batching",
+  "retries",
+  "limits",
   "hostile",
 ].map((name) => `contract/${name}.test.mjs`);

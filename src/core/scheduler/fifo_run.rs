@@ -29,6 +29,8 @@ impl<J, V> Scheduler<J, V> {
             // A run's starts would escape the window count, its records the TTL clock.
             && self.rate.is_none()
             && self.record_ttl.is_none()
+            // A job with retries must finish through `finish_attempt`.
+            && self.retry.is_empty()
     }
 
     /// The next run: `(first id, length)` of up to `max` consecutive waiting jobs that would
