@@ -6,3 +6,6 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "wasm/contract.rs"]
 mod contract;
+
+#[path = "wasm/features.rs"]
+mod features;

@@ -3,3 +3,6 @@
 
 #[path = "wasm/contract.rs"]
 mod contract;
+
+#[path = "wasm/features.rs"]
+mod features;
