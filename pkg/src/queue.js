@@ -97,6 +97,30 @@ class JobContext {
   }
 }
 
+/** Where `invoke` leaves a job's outcome: one object for all queues, read at once. */
+const OUT = { value: undefined, failed: false, then: undefined };
+
+/**
+ * Calls a job's runner with its context and leaves the outcome in `out`: the value (or what
+ * it threw, `failed`), and the `then` function when the value is a thenable.
+ */
+function invoke(runner, ctx, out) {
+  out.failed = false;
+  out.then = undefined;
+  try {
+    const value = typeof runner === "function" ? runner(ctx) : runner.run(ctx);
+    out.value = value;
+    if (value !== null && (typeof value === "object" || typeof value === "function")) {
+      const then = value.then;
+      if (typeof then === "function") out.then = then;
+    }
+  } catch (e) {
+    out.value = e;
+    out.failed = true;
+    out.then = undefined;
+  }
+}
+
 /**
  * The abort side of running jobs: controllers of jobs that read `ctx.signal`, and reasons of
  * jobs aborted before they read it. Touched only by jobs that read their signal and on abort,
@@ -709,20 +733,9 @@ export class Queue extends EventTarget {
       const id = first + j;
       const runner = vals.take(id);
       this.#runDone = j;
-      const ctx = new JobContext(id, aborts, 1);
-      let value;
-      let failed = false;
-      let then;
-      try {
-        value = typeof runner === "function" ? runner(ctx) : runner.run(ctx);
-        if (value !== null && (typeof value === "object" || typeof value === "function")) {
-          then = value.then;
-          if (typeof then !== "function") then = undefined;
-        }
-      } catch (e) {
-        value = e;
-        failed = true;
-      }
+      invoke(runner, new JobContext(id, aborts, 1), OUT);
+      const { value, failed, then } = OUT;
+      OUT.value = undefined;
       if (this.#runFirst === 0) {
         // The job called into the queue: the run was flushed and the job is running.
         return this.#nextSingle(this.#handled(core, id, 0, value, failed, then));
@@ -854,20 +867,9 @@ export class Queue extends EventTarget {
             if (attempt > 1 && this.#aborts.size !== 0) this.#aborts.forget(id);
           }
         }
-        const ctx = new JobContext(id, this.#aborts, attempt === 0 ? 1 : attempt);
-        let value;
-        let failed = false;
-        let then;
-        try {
-          value = typeof runner === "function" ? runner(ctx) : runner.run(ctx);
-          if (value !== null && (typeof value === "object" || typeof value === "function")) {
-            then = value.then;
-            if (typeof then !== "function") then = undefined;
-          }
-        } catch (e) {
-          value = e;
-          failed = true;
-        }
+        invoke(runner, new JobContext(id, this.#aborts, attempt === 0 ? 1 : attempt), OUT);
+        const { value, failed, then } = OUT;
+        OUT.value = undefined;
         id = this.#handled(core, id, attempt, value, failed, then);
         if (id < 0) return;
       }
