@@ -15,3 +15,8 @@ new QueueError("ERR_BOGUS"); // type error
 q.pushAll([1, 2]); // type error
 const n: string = q.size; // type error
 void code, s, n;
+
+// Retries and backoff: a string count, an unknown backoff type, a backoff returning a string.
+new Queue().push(() => 1, { retries: "3" }); // type error
+new Queue().push(() => 1, { retries: 1, backoff: { type: "linear", delay: 1 } }); // type error
+new Queue().push(() => 1, { retries: 1, backoff: () => "soon" }); // type error

@@ -17,6 +17,7 @@ import {
   type Job,
   type JobFunction,
   type QueueEventMap,
+  type Backoff,
 } from "gorqs";
 
 // Constants are literal numbers.
@@ -31,6 +32,11 @@ const q = new Queue(SyncMode | TrackJobs);
 const opts: QueueOptions = { mode: "async", track: true, concurrency: 8, timeout: 5000, autoStart: false, maxRecords: 100 };
 const qa = new Queue(opts);
 const qi = new Queue({ concurrency: Infinity });
+const limited = new Queue({ recordTTL: 60_000, interval: 1000, intervalCap: 10, track: true });
+const fixed: Backoff = { type: "fixed", delay: 100 };
+const exponential: Backoff = { type: "exponential", delay: 50, jitter: 0.2 };
+const byAttempt: Backoff = (attempt: number) => attempt * 10;
+const retrying: PushOptions = { retries: 3, backoff: exponential };
 
 // Runners: objects with run(ctx), classes, plain functions, async functions.
 class Doubler implements Runner<number> {
@@ -145,6 +151,11 @@ async function main(): Promise<void> {
   qa[Symbol.dispose]();
   qi.free();
   plain.free();
+  limited.start();
+  limited.push(fn, retrying);
+  limited.push(fn, { retries: 1, backoff: fixed });
+  limited.push(fn, { retries: 1, backoff: byAttempt });
+  limited.free();
   void one, two, four, aliases, running, id4, id5, size, inFlight, paused, c, moved, cancelled;
   void s, value, fetched, waited, waitedUnknown, made, made2;
 }
