@@ -133,12 +133,20 @@ class Aborts {
   reasons = new Map();
   size = 0;
 
+  /** @param {(id: number) => boolean} running whether job `id` is running in the core */
+  constructor(running) {
+    this.running = running;
+  }
+
   /** Job `id`'s signal, created on first read; already aborted if the job was. */
   signal(id) {
     let c = this.controllers.get(id);
     if (c === undefined) {
       c = new AbortController();
       if (this.reasons.has(id)) c.abort(this.reasons.get(id));
+      // Read after the job's own outcome came in: nothing will abort it, and nothing would
+      // forget it; hand it out without keeping it.
+      else if (!this.running(id)) return c.signal;
       this.controllers.set(id, c);
       this.size++;
     }
@@ -226,7 +234,11 @@ export class Queue extends EventTarget {
   #watchers = [];
   /** @type {Map<number, {signal: AbortSignal, onAbort: () => void}>} */
   #jobSignals = new Map();
-  #aborts = new Aborts();
+  // A job of a run reading its signal ends the run, so that the core sees it running.
+  #aborts = new Aborts((id) => {
+    this.#sync();
+    return this.#core !== null && this.#core.status(id) === 2;
+  });
   /** Records may be dropped by the core (maxRecords, recordTTL): release their values. */
   #evicting = false;
   /**

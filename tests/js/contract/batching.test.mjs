@@ -149,3 +149,40 @@ describe("batched pushes and runs", () => {
     await q.stop();
   });
 });
+
+describe("ctx.signal read late or inside a run", () => {
+  test("a job of a run that reads ctx.signal is still aborted by cancel(id)", async () => {
+    const q = new Queue({ mode: "async" });
+    q.start();
+    let signal;
+    let id;
+    for (let i = 0; i < 3; i++) {
+      q.push((ctx) => {
+        if (ctx.id === 2) {
+          signal = ctx.signal;
+          id = ctx.id;
+          return new Promise(() => {});
+        }
+      });
+    }
+    await within(new Promise((r) => setTimeout(r, 1)), "tick");
+    assert.equal(q.cancel(id, "no"), true);
+    assert.equal(signal.aborted, true);
+    assert.equal(signal.reason, "no");
+    await q.stop();
+  });
+
+  test("ctx.signal first read after the job's outcome is an unaborted signal, not kept", async () => {
+    const q = new Queue({ track: true });
+    q.start();
+    let ctxSaved;
+    const id = q.push(async (ctx) => {
+      ctxSaved = ctx;
+      return 1;
+    });
+    await within(q.wait(id), "wait");
+    const s = ctxSaved.signal;
+    assert.equal(s.aborted, false);
+    await q.stop();
+  });
+});
