@@ -79,7 +79,7 @@ export interface QueueOptions {
   maxRecords?: number;
   /** How long a finished record is kept, in ms after the job finished (> 0; `Infinity` = for ever). */
   recordTTL?: number;
-  /** Rate limit window in ms (a finite number > 0), used with `intervalCap`. */
+  /** Rate limit window in ms (a finite number ≥ 0; 0, the default, means no limit), used with `intervalCap`. */
   interval?: number;
   /** Most job starts per `interval` (integer ≥ 1; `Infinity` = no limit, the default). */
   intervalCap?: number;

@@ -473,6 +473,7 @@ export class Queue extends EventTarget {
     const reply = core.result(id);
     if (reply < 0) throw errorFromReply(reply);
     const value = this.#vals.take(id);
+    if (this.#timed) this.#armTimer(core); // its TTL deadline may be gone
     if (reply === 1) throw value;
     return value;
   }
@@ -521,6 +522,7 @@ export class Queue extends EventTarget {
   clear() {
     const core = this.#live();
     this.#release(core.clear());
+    if (this.#timed) this.#armTimer(core); // records' TTL deadlines may be gone
   }
 
   // ---- observing -------------------------------------------------------------------------
@@ -797,12 +799,24 @@ export class Queue extends EventTarget {
     const claim = this.#mayContinue();
     const t = this.#timed ? now() : 0;
     const reply = attempt === 0 ? core.finish(id, failed, claim, t) : core.finishAttempt(id, attempt, failed, claim, t);
-    if (this.#aborts.size !== 0) this.#aborts.forget(id);
+    if (this.#aborts.size !== 0) this.#forgetAbort(id, attempt, reply);
     if (reply < 0) return -reply - 1;
     if (attempt !== 0 && this.#retried(core, id, failed)) return reply;
     if (this.#track) this.#vals.set(id, value);
     if (this.#notify) this.#settled(core, id, failed, value);
     return reply;
+  }
+
+  /**
+   * A job's own outcome is in: its signal has nothing left to abort. Except for the late
+   * outcome of an earlier try of a job with retries, whose signal state is the new try's.
+   */
+  #forgetAbort(id, attempt, reply) {
+    if (attempt !== 0 && reply < 0) {
+      const entry = this.#retry.get(id);
+      if (entry === undefined || entry.attempt !== attempt) return;
+    }
+    this.#aborts.forget(id);
   }
 
   /**
@@ -941,7 +955,7 @@ export class Queue extends EventTarget {
     const reply = attempt === 0 ? core.finish(id, failed, claim, t) : core.finishAttempt(id, attempt, failed, claim, t);
     let next = reply;
     // The job's own outcome is in, accepted or not: its signal has nothing left to abort.
-    if (this.#aborts.size !== 0) this.#aborts.forget(id);
+    if (this.#aborts.size !== 0) this.#forgetAbort(id, attempt, reply);
     if (reply < 0) {
       next = -reply - 1;
     } else if (attempt === 0 || !this.#retried(core, id, failed)) {
@@ -1011,6 +1025,7 @@ export class Queue extends EventTarget {
     const was = core.cancel(id);
     if (was === 0) return false;
     if (this.#retry.size !== 0) this.#retry.delete(id);
+    if (this.#timed) this.#armTimer(core); // its retry or timeout deadline is gone
     this.#vals.set(id, this.#track ? reason : undefined);
     if (was === 2) this.#aborts.abort(id, reason);
     this.#settled(core, id, true, reason);
@@ -1026,6 +1041,7 @@ export class Queue extends EventTarget {
     if (this.#timed) core.advance(now());
     const dropped = core.stop();
     if (this.#retry.size !== 0) for (let i = 0; i < dropped.length; i++) this.#retry.delete(dropped[i]);
+    if (this.#timed) this.#armTimer(core); // retry deadlines of dropped jobs are gone
     this.#release(dropped);
     if (this.#evicting) this.#release(core.takeEvicted());
     if (this.#notify) {

@@ -153,3 +153,45 @@ describe("timer upkeep and fixes", () => {
     assert.equal(b, "why");
   });
 });
+
+describe("timer and signals of retried jobs", () => {
+  /** Node only: the queue left no timer of its own (the harness may hold one). */
+  async function noQueueTimer(label) {
+    if (typeof process !== "object" || typeof process.getActiveResourcesInfo !== "function") return;
+    await sleep(5);
+    const timers = process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+    assert.ok(timers <= 1, `${label}: active timers ${timers}`);
+  }
+
+  test("stop() of a job waiting for a long retry leaves no timer armed", async () => {
+    const q = new Queue();
+    q.start();
+    q.push(() => { throw 0; }, { retries: 1, backoff: { type: "fixed", delay: 60_000 } });
+    await sleep(5);
+    await q.stop();
+    await noQueueTimer("after stop");
+  });
+
+  test("clear() of records with a long recordTTL leaves no timer armed", async () => {
+    const q = new Queue({ track: true, recordTTL: 60_000 });
+    q.start();
+    q.push(() => 1);
+    await within(q.onIdle(), "onIdle");
+    q.clear();
+    await q.stop();
+    await noQueueTimer("after clear and stop");
+  });
+
+  test("the late outcome of a timed-out try does not disarm the next try's signal", async () => {
+    const q = new Queue({ mode: "async" });
+    q.start();
+    const signals = [];
+    const id = q.push(async (ctx) => {
+      signals.push(ctx.signal);
+      await new Promise((_, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason)));
+    }, { retries: 1, timeout: 20 });
+    await within(q.wait(id).then(() => null, (e) => e), "wait");
+    assert.deepEqual(signals.map((s) => s.aborted), [true, true]);
+    await q.stop();
+  });
+});
