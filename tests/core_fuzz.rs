@@ -21,6 +21,8 @@
 //!   GORQS_FUZZ_SECS=3600 GORQS_FUZZ_CASES=200000 cargo test --release --test core_fuzz -- --nocapture
 //! A failure is shrunk, printed, and its seed saved in proptest-regressions/core_fuzz.txt,
 //! which is replayed first on every later run (commit it).
+//! The same model also runs under libFuzzer (coverage-guided; nightly): `fuzz_one` decodes a
+//! case from the fuzzer's bytes; see fuzz/ and `bash scripts/fuzz.sh SECONDS`.
 
 use std::time::{Duration, Instant};
 
@@ -812,6 +814,110 @@ fn case() -> impl Strategy<Value = ((Config, f64), Vec<Op>)> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Cases from raw bytes, for the libFuzzer target (fuzz/fuzz_targets/scheduler.rs)
+
+/// Reads a fuzzer's bytes as choices; past the end every choice is 0.
+struct Bytes<'a> {
+    data: &'a [u8],
+    at: usize,
+}
+
+impl Bytes<'_> {
+    fn u8(&mut self) -> u8 {
+        let b = self.data.get(self.at).copied().unwrap_or(0);
+        self.at += 1;
+        b
+    }
+    fn u16(&mut self) -> usize {
+        usize::from(self.u8()) | usize::from(self.u8()) << 8
+    }
+    fn pick<T: Copy>(&mut self, table: &[T]) -> T {
+        table[usize::from(self.u8()) % table.len()]
+    }
+    fn more(&self) -> bool {
+        self.at < self.data.len()
+    }
+}
+
+const PRIORITIES: [f64; 12] = [
+    0.0,
+    0.0,
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    2.5,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+    f64::MAX,
+    f64::MIN_POSITIVE,
+    1e-300,
+];
+const TIMEOUTS: [Option<f64>; 8] =
+    [None, None, None, Some(1.0), Some(0.5), Some(1e-9), Some(20.0), Some(f64::INFINITY)];
+const DTS: [f64; 7] = [0.0, 0.5, 1.0, 3.0, 10.0, 30.0, 1e9];
+const LIMITS: [Option<u32>; 5] = [Some(1), Some(2), Some(4), Some(u32::MAX), None];
+
+/// The same space of cases as [`case`], decoded from bytes: small changes of the bytes are
+/// small changes of the case, which is what a coverage-guided fuzzer needs.
+fn decode(data: &[u8]) -> ((Config, f64), Vec<Op>) {
+    let mut b = Bytes { data, at: 0 };
+    let cfg = Config {
+        concurrency: b.pick(&LIMITS),
+        track: b.u8() % 5 != 0,
+        timeout: b.pick(&[None, None, Some(3.0), Some(25.0), Some(0.25)]),
+        max_records: b.pick(&[None, None, Some(1), Some(2), Some(7)]),
+    };
+    let now = b.pick(&[0.0, 123_456.789, 1.7e12]);
+    let mut ops = Vec::new();
+    while b.more() && ops.len() < 400 {
+        let id = |b: &mut Bytes| match b.u8() % 10 {
+            0..=5 => IdSel::Pushed(b.u16()),
+            6..=8 => IdSel::Near(b.u16()),
+            _ => IdSel::Wild(b.u16()),
+        };
+        let op = match b.u8() % 18 {
+            0 | 1 => Op::Push { prio: b.pick(&PRIORITIES), timeout: b.pick(&TIMEOUTS) },
+            2 => Op::Burst { n: b.u8() % 40, prio: b.pick(&PRIORITIES) },
+            3 => Op::StartNext,
+            4 => Op::Pump,
+            5 | 6 => Op::Finish { pick: b.u16(), ok: b.u8() % 10 < 7 },
+            7 => Op::FinishAny { id: id(&mut b), ok: b.u8() % 2 == 0 },
+            8 => Op::RunAll { ok_mask: u64::from(b.u8()) * 0x0101_0101_0101_0101 },
+            9 => Op::Result { id: id(&mut b) },
+            10 => Op::Cancel { id: id(&mut b) },
+            11 => Op::Clear,
+            12 => Op::Stop,
+            13 => Op::Start,
+            14 => Op::Advance { dt: b.pick(&DTS) },
+            15 => Op::SetPriority { id: id(&mut b), prio: b.pick(&PRIORITIES) },
+            16 => match b.u8() % 4 {
+                0 => Op::SetPaused(true),
+                1 => Op::SetPaused(false),
+                2 => Op::SetConcurrency(b.pick(&LIMITS)),
+                _ => Op::TakeEvicted,
+            },
+            _ => Op::Run {
+                max: b.u16() % 300,
+                done: b.u16(),
+                current: b.u8() % 2 == 0,
+                breach: [0, 0, 0, 0, 0, 0, 0, 0, 1, 2][usize::from(b.u8()) % 10],
+            },
+        };
+        ops.push(op);
+    }
+    ((cfg, now), ops)
+}
+
+/// One case decoded from a fuzzer's bytes and played; panics on a failed check.
+pub fn fuzz_one(data: &[u8]) {
+    let ((cfg, now), ops) = decode(data);
+    if let Err(why) = play(&cfg, now, &ops) {
+        panic!("{why}\nconfig {cfg:?}, clock from {now}, {} ops:\n{ops:#?}", ops.len());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // The budgeted runner
 
 fn env_num<T: std::str::FromStr>(name: &str) -> Option<T> {
@@ -820,6 +926,18 @@ fn env_num<T: std::str::FromStr>(name: &str) -> Option<T> {
         Ok(v) => Some(v),
         Err(_) => panic!("{name}={raw:?} is not a valid number"),
     }
+}
+
+/// The fuzz target's decoder, on a few inputs (so it is built and run by `cargo test` too).
+#[test]
+fn fuzz_decoder_plays_any_bytes() {
+    fuzz_one(&[]);
+    fuzz_one(&[0; 64]);
+    fuzz_one(&[255; 64]);
+    let noise: Vec<u8> =
+        (0..4000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    fuzz_one(&noise);
+    assert_eq!(decode(&noise).1.len(), 400, "long inputs are cut at 400 ops");
 }
 
 /// Runs chunks of cases, each chunk a fresh runner (and seed), until the budget or the case
