@@ -70,3 +70,10 @@ if ! cargo deny --version 2>/dev/null | grep -q "$CARGO_DENY_VERSION"; then
   cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked ||
     cargo install cargo-deny --version "$CARGO_DENY_VERSION"
 fi
+# cargo-fuzz for scripts/fuzz.sh (coverage-guided fuzzing; runs on the nightly toolchain).
+CARGO_FUZZ_VERSION=0.13.2
+if ! cargo fuzz --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
+  log "installing cargo-fuzz $CARGO_FUZZ_VERSION (about a minute)"
+  cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked ||
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION"
+fi

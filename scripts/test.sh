@@ -52,6 +52,8 @@ suite demo node --test tests/e2e/demo.test.mjs
 # (tests/js/contract/hostile.test.mjs).
 # Model-based fuzzing of the core for 60 s (tests/core_fuzz.rs; longer: GORQS_FUZZ_SECS=…).
 suite core-fuzz env GORQS_FUZZ_SECS=60 cargo test --release --test core_fuzz -- --nocapture
+# The same model under libFuzzer, coverage-guided, for 60 s (fuzz/; nightly toolchain).
+suite cargo-fuzz bash scripts/fuzz.sh 60
 # A million jobs of random kinds, each accounted for once: Node, then headless Chromium.
 suite stress-node node tests/stress/node-stress.mjs
 suite stress-chrome node scripts/browser-test.mjs --browser=chromium --page=/tests/stress/stress.html --timeout=300 --verbose
