@@ -589,8 +589,7 @@ export class Queue extends EventTarget {
   #live() {
     const core = this.#core;
     if (core === null) throw freedError();
-    if (this.#pending !== 0) this.#flushPushes();
-    if (this.#runFirst !== 0) this.#flushRun();
+    this.#sync();
     return core;
   }
 
@@ -948,8 +947,7 @@ export class Queue extends EventTarget {
       this.#notifyWaiters(id, failed, value);
       return;
     }
-    this.#sync(); // a thenable may call back from inside a job of a run
-    if (this.#pending !== 0) this.#flushPushes();
+    this.#sync(); // pushes made meanwhile; a thenable may call back from inside a run
     const claim = !this.#draining && this.#mayContinue();
     const t = this.#timed ? now() : 0;
     const reply = attempt === 0 ? core.finish(id, failed, claim, t) : core.finishAttempt(id, attempt, failed, claim, t);
@@ -1092,8 +1090,7 @@ export class Queue extends EventTarget {
     this.#timerAt = Infinity;
     const core = this.#core;
     if (core === null) return;
-    if (this.#pending !== 0) this.#flushPushes();
-    if (this.#runFirst !== 0) this.#flushRun();
+    this.#sync();
     const expired = core.expire(now());
     for (let i = 0; i < expired.length; i++) {
       const e = expired[i];
