@@ -44,6 +44,8 @@ suite wasm-firefox wasm-pack test --headless --firefox
 # The JS contract suite (tests/js), in Node and in headless Chromium and Firefox.
 suite js-node node tests/js/node-run.mjs
 suite js-browsers node scripts/browser-test.mjs --browser=chromium,firefox --page=/tests/js/browser.html
+# V8 hidden classes: a used queue keeps the map of a fresh one (tests/v8; see shapeKeeper).
+suite v8-shapes node --allow-natives-syntax --test tests/v8/shapes.test.mjs
 # The npm package as users get it: npm pack, then ESM, CJS, TypeScript, Vite, plain page.
 suite package bash tests/package/run.sh
 # The demo page, end to end in headless Chromium.

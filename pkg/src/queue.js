@@ -53,6 +53,8 @@ const MAX_STRIDE = 512;
 const RUN_MAX = 256;
 // The longest delay setTimeout honours (ms).
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Single-path jobs between two trims of `#vals` (one chunk's worth). */
+const TRIM_JOBS = 1024;
 
 // Event types the queue fires; bits of `#listening`.
 const EVENTS = { active: 1, completed: 2, failed: 4, empty: 8, idle: 16 };
@@ -96,6 +98,18 @@ class JobContext {
     return this.#aborts.signal(this.id);
   }
 }
+
+/**
+ * A never-started queue and a job context, made with the first queue and kept for the module's
+ * lifetime. V8 keeps the hidden classes (maps) of class instances only while some instance
+ * lives: a program that dropped every queue and made a new one (a queue per batch; the
+ * benchmark's queue per run) got new maps each time, for the queue, its core, its storage and
+ * the job contexts, and the inline caches of every method saw one more map per queue until
+ * they went megamorphic (promise jobs ran 2× slower from the fifth queue on). Live instances
+ * pin the maps. The cost: one empty core and a few idle objects.
+ * @type {{queue: Queue, context: JobContext} | null | undefined}
+ */
+let shapeKeeper;
 
 /** Where `invoke` leaves a job's outcome: one object for all queues, read at once. */
 const OUT = { value: undefined, failed: false, then: undefined };
@@ -188,7 +202,7 @@ export class Queue extends EventTarget {
   #draining = false;
   #drainTask = () => this.#drain();
   /** The current slice of synchronous work ends at this time (ms). */
-  #sliceEnd = 0;
+  #sliceEnd = -Infinity; // a double from the start: see shapeKeeper
   /** The next drain starts a new slice. */
   #fresh = false;
   /**
@@ -216,10 +230,16 @@ export class Queue extends EventTarget {
   #pending = 0;
   /** The core is open (mirror of `core.isOpen()`, for push's fast path). */
   #open = false;
+  /** Concurrency is 1: while a job runs, asking the core for another is pointless. */
+  #serial = false;
+  /** Jobs run on the single path since `#vals` was last trimmed (see #passDone). */
+  #untrimmed = 0;
+  /** Set by #follow: the thenable it watched did not settle during its `then` call. */
+  #followPending = false;
   /** Jobs since the last clock read, and how many between reads. */
   #count = 0;
   #stride = 1;
-  #lastCheck = 0;
+  #lastCheck = -Infinity; // a double from the start: see shapeKeeper
 
   /** Bits of EVENTS with listeners (sticky: a removed listener leaves its bit). */
   #listening = 0;
@@ -270,7 +290,7 @@ export class Queue extends EventTarget {
       core = Core.fromFlags(modeOrOptions);
     } else if (modeOrOptions !== null && typeof modeOrOptions === "object") {
       const o = readQueueOptions(modeOrOptions);
-      core = new Core(o.concurrency, o.track, o.timeout, o.maxRecords);
+      core = Core.withOptions(o.concurrency, o.track, o.timeout, o.maxRecords);
       if (o.recordTTL !== Infinity) core.setRecordTtl(o.recordTTL);
       if (o.interval > 0 && o.intervalCap !== Infinity) core.setRateLimit(o.interval, o.intervalCap);
       autoStart = o.autoStart;
@@ -287,8 +307,15 @@ export class Queue extends EventTarget {
       );
     }
     this.#core = core;
+
+    this.#serial = core.concurrency === 1;
     this.#track = core.track;
     this.#timed = core.needsClock;
+    if (shapeKeeper === undefined) {
+      shapeKeeper = null; // the keeper's own construction comes through here
+      const queue = new Queue();
+      shapeKeeper = { queue, context: new JobContext(0, queue.#aborts, 1) };
+    }
     if (autoStart) this.start();
   }
 
@@ -366,6 +393,7 @@ export class Queue extends EventTarget {
   set concurrency(value) {
     const core = this.#live();
     core.setConcurrency(readConcurrency(value));
+    this.#serial = core.concurrency === 1;
     this.#schedule();
   }
 
@@ -701,11 +729,19 @@ export class Queue extends EventTarget {
     else this.#run(core, core.startNext(this.#timed ? now() : 0));
   }
 
-  /** End of a pass: drop dead storage, re-arm the timer, tell watchers. */
-  #passDone(core) {
-    this.#trim(core);
+  /**
+   * End of a pass: drop dead storage, re-arm the timer, tell watchers. `busy`: the pass's last
+   * job is known to be running still (see #checkWatchers). Storage is trimmed after passes of
+   * runs and after every TRIM_JOBS single-path jobs (one wasm call saved per promise job; a
+   * trim only frees emptied chunks, so doing it late keeps at most a chunk or two longer).
+   */
+  #passDone(core, busy) {
+    if (this.#untrimmed >= TRIM_JOBS) {
+      this.#untrimmed = 0;
+      this.#trim(core);
+    }
     if (this.#timed) this.#armTimer(core);
-    if (this.#observed) this.#checkWatchers(core);
+    if (this.#observed) this.#checkWatchers(core, busy);
   }
 
   /**
@@ -725,7 +761,8 @@ export class Queue extends EventTarget {
       this.#run(core, -r);
       return;
     }
-    this.#passDone(core);
+    this.#untrimmed = TRIM_JOBS;
+    this.#passDone(core, false);
   }
 
   /**
@@ -790,6 +827,9 @@ export class Queue extends EventTarget {
     if (then !== undefined) {
       this.#follow(id, attempt, value, then);
       if (this.#core !== core) return -1;
+      // Serial: a job still pending holds the only slot (a cancel that frees it schedules a
+      // drain itself). A thenable that settled inside `then` has finished: go on.
+      if (this.#serial && this.#followPending) return 0;
       if (this.#pending !== 0) this.#flushPushes();
       return this.#mayContinue() ? core.startNext(this.#timed ? now() : 0) : 0;
     }
@@ -878,8 +918,10 @@ export class Queue extends EventTarget {
    */
   #run(core, id) {
     this.#draining = true;
+    let busy = false;
     try {
       while (id !== 0) {
+        this.#untrimmed++;
         const runner = this.#vals.take(id);
         if (this.#listening !== 0) this.#onStarted(core, id);
         if (this.#timed) this.#armTimer(core);
@@ -895,13 +937,15 @@ export class Queue extends EventTarget {
         invoke(runner, new JobContext(id, this.#aborts, attempt === 0 ? 1 : attempt), OUT);
         const { value, failed, then } = OUT;
         OUT.value = undefined;
+        this.#followPending = false;
         id = this.#handled(core, id, attempt, value, failed, then);
         if (id < 0) return;
+        busy = this.#followPending;
       }
     } finally {
       this.#draining = false;
     }
-    this.#passDone(core);
+    this.#passDone(core, busy);
   }
 
   /**
@@ -938,6 +982,7 @@ export class Queue extends EventTarget {
     } catch (e) {
       onError(e);
     }
+    this.#followPending = !done;
   }
 
   /** A promise-backed job settled: record it, then run what may start next, right here. */
@@ -964,7 +1009,7 @@ export class Queue extends EventTarget {
     if (next !== 0) this.#run(core, next);
     else if (!this.#draining) {
       if (this.#timed) this.#armTimer(core);
-      if (this.#observed) this.#checkWatchers(core);
+      if (this.#observed) this.#checkWatchers(core, false);
     }
   }
 
@@ -1028,7 +1073,7 @@ export class Queue extends EventTarget {
     if (was === 2) this.#aborts.abort(id, reason);
     this.#settled(core, id, true, reason);
     if (was === 2) this.#schedule(); // a slot is free
-    this.#checkWatchers(core);
+    this.#checkWatchers(core, false);
     return true;
   }
 
@@ -1058,7 +1103,7 @@ export class Queue extends EventTarget {
       if (aborted) started.reject(reason);
       else started.resolve();
     }
-    this.#checkWatchers(core);
+    this.#checkWatchers(core, false);
   }
 
   // ---- internals: timeouts ---------------------------------------------------------------
@@ -1109,7 +1154,7 @@ export class Queue extends EventTarget {
     if (this.#evicting && core.hasEvicted) this.#release(core.takeEvicted());
     this.#armTimer(core);
     if (expired.length !== 0 || core.canStart()) this.#schedule();
-    this.#checkWatchers(core);
+    this.#checkWatchers(core, false);
   }
 
   // ---- internals: watchers ---------------------------------------------------------------
@@ -1140,17 +1185,25 @@ export class Queue extends EventTarget {
     return this.#watch(3, 0);
   }
 
-  /** Resolves watchers whose condition holds and fires `empty` / `idle` on transitions. */
-  #checkWatchers(core) {
+  /**
+   * Resolves watchers whose condition holds and fires `empty` / `idle` on transitions.
+   * `busy`: a job is known to be running, so "idle" and "none running" cannot hold and are
+   * not asked of the core (the per-job path of promise jobs under `onIdle()`). A job stops
+   * running only through its outcome, a cancel, a timeout or `stop`, and each of those paths
+   * calls this again without `busy`.
+   */
+  #checkWatchers(core, busy) {
     if (this.#pending !== 0) this.#flushPushes();
-    if (this.#watchers.length !== 0) {
-      const keep = [];
-      for (const w of this.#watchers) {
-        if (this.#holds(core, w.kind, w.limit)) w.resolve();
-        else keep.push(w);
+    const watchers = this.#watchers;
+    if (watchers.length !== 0) {
+      let kept = 0;
+      for (let i = 0; i < watchers.length; i++) {
+        const w = watchers[i];
+        if (!(busy && (w.kind === 0 || w.kind === 3)) && this.#holds(core, w.kind, w.limit)) w.resolve();
+        else watchers[kept++] = w;
       }
-      this.#watchers = keep;
-      if (keep.length === 0 && (this.#listening & (EVENTS.empty | EVENTS.idle)) === 0) {
+      if (kept !== watchers.length) watchers.length = kept;
+      if (kept === 0 && (this.#listening & (EVENTS.empty | EVENTS.idle)) === 0) {
         this.#observed = false;
       }
     }
@@ -1161,7 +1214,7 @@ export class Queue extends EventTarget {
         this.#emptyFired = true;
         this.#emit("empty", undefined);
       }
-      if (size === 0 && core.running === 0) {
+      if (size === 0 && !busy && core.running === 0) {
         if (!this.#idleFired && this.#listening & EVENTS.idle) {
           this.#idleFired = true;
           this.#emit("idle", undefined);

@@ -68,7 +68,7 @@ pub fn error_message(index: u32) -> String {
 
 /// The scheduler of one queue. Jobs and values live in JS; this holds ids and states.
 ///
-/// Built by the constructor or `fromFlags`; the timed features are set right after, before
+/// Built by `withOptions` or `fromFlags`; the timed features are set right after, before
 /// the first push: `setRecordTtl(ms)`, `setRateLimit(interval, cap)`, `seedJitter(seed)`.
 #[wasm_bindgen(js_name = Core)]
 pub struct CoreHandle {
@@ -82,8 +82,10 @@ impl CoreHandle {
     /// A stopped queue. `concurrency`: jobs at once (`Infinity` = no limit); `timeout`: ms per
     /// job (`Infinity` = none); `max_records`: finished records kept (`Infinity` = all).
     /// JS checks the values first; out-of-range values fall back to the safe side here.
-    #[wasm_bindgen(constructor)]
-    pub fn new(concurrency: f64, track: bool, timeout: f64, max_records: f64) -> CoreHandle {
+    /// A static function rather than a JS constructor, like `fromFlags`: wasm-bindgen builds
+    /// both the same way (`Object.create` + one property), so every core shares one V8 map.
+    #[wasm_bindgen(js_name = withOptions)]
+    pub fn with_options(concurrency: f64, track: bool, timeout: f64, max_records: f64) -> CoreHandle {
         let config = Config {
             // Clamped to 1..=u32::MAX; the saturating cast cannot panic.
             concurrency: limit_from_js(concurrency).map(|n| (n as u32).max(1)),
