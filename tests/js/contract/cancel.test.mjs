@@ -48,4 +48,59 @@ describe("cancel", () => {
     assert.equal(q.status(id), "failed");
     await q.stop();
   });
+
+  // One at a time, the queue asks for no next job while a promise job runs: these check that
+  // freeing the slot some other way still lets the next job go, and lets onIdle() settle.
+  test("sync: cancelling the running promise job starts the next while it still pends", async () => {
+    const q = new Queue();
+    q.start();
+    const log = [];
+    const gate = deferred();
+    const first = q.push(gatedJob(log, "first", gate));
+    q.push(gatedJob(log, "second"));
+    await waitFor(() => log.length === 1, "first to start");
+    q.cancel(first);
+    await waitFor(() => log.includes("second:end"), "second to run");
+    assert.deepEqual(log, ["first:start", "second:start", "second:end"]);
+    await within(q.onIdle(), "onIdle");
+    gate.resolve();
+    await q.stop();
+  });
+
+  test("sync: a job that cancels itself and returns a pending promise lets the next run", async () => {
+    const q = new Queue();
+    q.start();
+    const log = [];
+    const gate = deferred();
+    const id = q.push(() => {
+      log.push("self");
+      q.cancel(id);
+      return gate.promise;
+    });
+    q.push(() => log.push("next"));
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(log, ["self", "next"]);
+    gate.resolve();
+    await q.stop();
+  });
+
+  test("onIdle() waiting on a pending promise job settles when that job is cancelled", async () => {
+    const q = new Queue();
+    q.start();
+    const gate = deferred();
+    let started = false;
+    const id = q.push(() => {
+      started = true;
+      return gate.promise;
+    });
+    await waitFor(() => started, "job to start");
+    const idle = watch(q.onIdle());
+    const empty = watch(q.onEmpty());
+    await waitFor(() => empty.settled, "onEmpty (nothing waits)");
+    assert.equal(idle.settled, false, "onIdle waits for the running job");
+    q.cancel(id);
+    await waitFor(() => idle.settled, "onIdle after cancel");
+    gate.resolve();
+    await q.stop();
+  });
 });
