@@ -160,3 +160,43 @@ fn runs_and_single_starts_give_the_same_records() {
         assert_eq!(a.result(id), b.result(id));
     }
 }
+
+#[test]
+fn push_many_is_n_plain_pushes() {
+    let mut batch = open(Some(1), true);
+    let mut single = open(Some(1), true);
+    push_n(&mut single, 2);
+    assert_eq!(batch.push((), PushOptions::default()), Ok(1));
+    assert_eq!(batch.push_many(0, || ()), Ok(2), "an empty batch takes no id");
+    assert_eq!(batch.push_many(1, || ()), Ok(2));
+    assert_eq!(batch.waiting(), single.waiting());
+    assert_eq!(batch.fifo_run(10), single.fifo_run(10));
+    assert_eq!(batch.push_many(3, || ()), Ok(3));
+    assert_eq!(batch.fifo_run(10), (1, 5));
+    batch.stop();
+    assert_eq!(batch.push_many(2, || ()), Err(gorqs::core::ErrorCode::QueueClosed));
+    assert_eq!(batch.next_id(), 6, "a refused batch takes no ids");
+}
+
+#[test]
+fn an_untracked_run_from_the_front_asks_every_value_in_order_and_frees_the_front() {
+    let mut s = open(Some(1), false);
+    push_n(&mut s, 6);
+    let (first, len) = s.fifo_run(4);
+    let mut asked = Vec::new();
+    let value = |id: JobId| {
+        asked.push(id);
+        id as i32
+    };
+    assert_eq!(s.complete_run(first, len, false, value), 4);
+    assert_eq!(asked, vec![1, 2, 3, 4]);
+    assert_eq!(s.waiting(), 2);
+    assert_eq!(s.oldest_live_id(), 5, "the finished jobs left the table");
+    assert_eq!(s.fifo_run(10), (5, 2));
+    // A run that stops at a job it may not settle settles the jobs before it only.
+    assert_eq!(s.cancel(6, -1), Some(Status::Pending));
+    let (first, len) = s.fifo_run(10);
+    assert_eq!((first, len), (5, 1));
+    assert_eq!(s.complete_run(first, 2, false, |_| 0), 1);
+    assert!(s.is_idle());
+}

@@ -116,6 +116,37 @@ impl<J, V> JobTable<J, V> {
         }
     }
 
+    /// Appends `n` waiting FIFO jobs made by `job`; their ids follow `self.end()`.
+    pub(crate) fn insert_many(&mut self, n: usize, mut job: impl FnMut() -> J) {
+        self.slots.reserve(n);
+        for _ in 0..n {
+            self.slots.push_back(Slot::Waiting { job: job(), heaped: false });
+        }
+    }
+
+    /// Removes up to `n` slots from the front while they are waiting in FIFO order, as if each
+    /// had finished and been forgotten; returns how many it removed (`base` moves past them).
+    pub(crate) fn pop_front_fifo_waiting(&mut self, n: usize) -> usize {
+        let mut popped = 0;
+        while popped < n && matches!(self.slots.front(), Some(Slot::Waiting { heaped: false, .. })) {
+            self.slots.pop_front();
+            popped += 1;
+        }
+        self.base += popped as JobId;
+        popped
+    }
+
+    /// How many slots from `first` on, at most `max`, are waiting in FIFO order, one after
+    /// another.
+    pub(crate) fn fifo_waiting_len(&self, first: JobId, max: usize) -> usize {
+        let Some(start) = self.index(first) else { return 0 };
+        self.slots
+            .range(start..)
+            .take(max)
+            .take_while(|s| matches!(s, Slot::Waiting { heaped: false, .. }))
+            .count()
+    }
+
     /// Drops gone slots from the front so the ring spans only live jobs.
     pub(crate) fn trim(&mut self) {
         while matches!(self.slots.front(), Some(Slot::Gone)) {

@@ -313,6 +313,19 @@ impl<J, V> Scheduler<J, V> {
         Ok(id)
     }
 
+    /// Adds `n` jobs with default options (FIFO, no timeout), made by `job`, and returns the
+    /// first id (the others follow it). One call for a batch of plain pushes: the same as `n`
+    /// calls to [`push`](Self::push) with [`PushOptions::default`].
+    pub fn push_many(&mut self, n: usize, job: impl FnMut() -> J) -> Result<JobId, ErrorCode> {
+        if !self.open {
+            return Err(ErrorCode::QueueClosed);
+        }
+        let first = self.table.end();
+        self.table.insert_many(n, job);
+        self.waiting += n;
+        Ok(first)
+    }
+
     /// Whether `start_next` would hand out a job now. With a rate limit "now" is the latest
     /// time the host passed; a retry that became due since is not counted until a call with a
     /// time (`start_next`, `expire`) puts it back in line.

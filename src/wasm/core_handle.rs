@@ -75,6 +75,10 @@ pub struct CoreHandle {
     sched: Scheduler<(), ()>,
     /// The last `finish` / `finishAttempt` put its job back to wait for a retry.
     retried: bool,
+    /// The run the last claim handed out, `(first, length)`, for `runLength` (which JS calls
+    /// right after): saves scanning it twice. A stale entry is harmless, since `completeRun`
+    /// checks every job it settles.
+    run: (JobId, usize),
 }
 
 #[wasm_bindgen(js_class = Core)]
@@ -93,7 +97,7 @@ impl CoreHandle {
             timeout: limit_from_js(timeout),
             max_records: limit_from_js(max_records).map(|n| (n as usize).max(1)),
         };
-        CoreHandle { sched: Scheduler::new(config), retried: false }
+        CoreHandle { sched: Scheduler::new(config), retried: false, run: (0, 0) }
     }
 
     /// 0 when `flags` are valid gorqs mode flags, else `-(1 + error index)`.
@@ -110,7 +114,7 @@ impl CoreHandle {
     #[wasm_bindgen(js_name = fromFlags)]
     pub fn from_flags(flags: f64) -> CoreHandle {
         let config = Config::from_flags(flags).unwrap_or_default();
-        CoreHandle { sched: Scheduler::new(config), retried: false }
+        CoreHandle { sched: Scheduler::new(config), retried: false, run: (0, 0) }
     }
 
     /// Whether finished jobs are recorded.
@@ -160,13 +164,7 @@ impl CoreHandle {
     /// Adds `n` jobs with default options; the first id (the rest follow), or 0 when closed.
     #[wasm_bindgen(js_name = pushMany)]
     pub fn push_many(&mut self, n: u32) -> f64 {
-        let first = self.sched.next_id();
-        for _ in 0..n {
-            if self.sched.push((), PushOptions::default()).is_err() {
-                return 0.0;
-            }
-        }
-        first as f64
+        self.sched.push_many(n as usize, || ()).map_or(0.0, |id| id as f64)
     }
 
     /// Marks the next job running and returns its id; 0 when none may start now.

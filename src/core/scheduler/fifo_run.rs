@@ -43,14 +43,7 @@ impl<J, V> Scheduler<J, V> {
         }
         let first = self.table.next_fifo_waiting(self.cursor);
         self.cursor = first;
-        let mut len = 0;
-        while len < max {
-            match self.table.get(first + len as JobId) {
-                Some(Slot::Waiting { heaped: false, .. }) => len += 1,
-                _ => break,
-            }
-        }
-        (first, len)
+        (first, self.table.fifo_waiting_len(first, max))
     }
 
     /// Settles the first `done` jobs of the run from `first` as succeeded (their values from
@@ -69,6 +62,19 @@ impl<J, V> Scheduler<J, V> {
             return 0;
         }
         let mut settled = 0;
+        if !self.config.track && first == self.table.base() {
+            // Nothing to record and nothing before them: the jobs leave the table's front at
+            // once (runs exclude retries, so `settle` would do no more than this).
+            settled = self.table.pop_front_fifo_waiting(done);
+            self.waiting -= settled;
+            self.cursor = first + settled as JobId;
+            // Their values are asked for, in order, as `settle` would, and forgotten.
+            (first..self.cursor).for_each(|id| drop(value(id)));
+            self.table.trim();
+            if settled < done {
+                return settled;
+            }
+        }
         while settled < done {
             let id = first + settled as JobId;
             if !matches!(self.table.get(id), Some(Slot::Waiting { heaped: false, .. })) {

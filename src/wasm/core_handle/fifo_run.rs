@@ -17,6 +17,7 @@ impl CoreHandle {
     pub fn claim(&mut self, max: u32, now: f64) -> f64 {
         let (first, len) = self.sched.fifo_run(max as usize);
         if len > 0 {
+            self.run = (first, len);
             return first as f64;
         }
         self.sched.start_next(now).map_or(0.0, |s| -(s.id as f64))
@@ -26,7 +27,12 @@ impl CoreHandle {
     /// the start of a run now).
     #[wasm_bindgen(js_name = runLength)]
     pub fn run_length(&mut self, first: f64, max: u32) -> u32 {
-        let (start, len) = self.sched.fifo_run(max as usize);
+        let cached = self.run;
+        self.run = (0, 0);
+        let (start, len) = match to_id(first) {
+            Some(id) if id == cached.0 && cached.1 <= max as usize => cached,
+            _ => self.sched.fifo_run(max as usize),
+        };
         match to_id(first) {
             Some(id) if id == start => u32::try_from(len).unwrap_or(0),
             _ => 0,
