@@ -172,6 +172,27 @@ describe("timer and signals of retried jobs", () => {
     await noQueueTimer("after stop");
   });
 
+  test("cancel(id) of a job waiting for a long retry leaves no timer armed", async () => {
+    const q = new Queue();
+    q.start();
+    const id = q.push(() => { throw 0; }, { retries: 1, backoff: { type: "fixed", delay: 60_000 } });
+    await sleep(5);
+    assert.equal(q.status(id), "pending", "waiting for its retry");
+    assert.equal(q.cancel(id), true);
+    await noQueueTimer("after cancel");
+    await q.stop();
+  });
+
+  test("result(id) of the only record with a long recordTTL leaves no timer armed", async () => {
+    const q = new Queue({ track: true, recordTTL: 60_000 });
+    q.start();
+    const id = q.push(() => 1);
+    await within(q.onIdle(), "onIdle");
+    assert.equal(q.result(id), 1);
+    await noQueueTimer("after result");
+    await q.stop();
+  });
+
   test("clear() of records with a long recordTTL leaves no timer armed", async () => {
     const q = new Queue({ track: true, recordTTL: 60_000 });
     q.start();
