@@ -222,6 +222,17 @@ export class Queue extends EventTarget {
    */
   #runFirst = 0;
   #runDone = 0;
+  /** Length of the run being executed (for a parked run to go on). */
+  #runLen = 0;
+  /**
+   * A run parked at its job `#parked` (its `#runDone`-th), whose promise is pending: serial
+   * queues only, where nothing else may start meanwhile. The core still sees the run's jobs
+   * waiting; when the promise fulfils the run goes on from the next job (#resumeRun) with no
+   * wasm call. Any call that needs the core's true state flushes the run first (#sync →
+   * #flushRun), which unparks it: the job is then running in the core and settles through
+   * `finish` as usual. 0: none.
+   */
+  #parked = 0;
   /**
    * Plain pushes (no options) not yet told to the core: their runners are at the end of
    * `#vals`, their ids follow the core's. Told in one `pushMany` before any call that reads
@@ -642,6 +653,7 @@ export class Queue extends EventTarget {
     const first = this.#runFirst;
     if (first === 0) return;
     this.#runFirst = 0;
+    this.#parked = 0;
     this.#core.completeRun(first, this.#runDone, true, 0, 0);
   }
 
@@ -711,14 +723,15 @@ export class Queue extends EventTarget {
     this.#scheduled = true;
     // Work arriving at a queue with nothing running starts a fresh slice: the time it sat
     // idle was the event loop's, not ours.
-    if (!this.#draining && this.#core !== null && this.#core.running === 0) this.#fresh = true;
+    if (!this.#draining && this.#parked === 0 && this.#core !== null && this.#core.running === 0) this.#fresh = true;
     queueMicrotask(this.#drainTask);
   }
 
   #drain() {
     this.#scheduled = false;
     const core = this.#core;
-    if (core === null || this.#draining) return;
+    // A parked run goes on when its promise settles; nothing else may start before (serial).
+    if (core === null || this.#draining || this.#parked !== 0) return;
     if (this.#pending !== 0) this.#flushPushes();
     if (this.#fresh) {
       this.#fresh = false;
@@ -751,18 +764,45 @@ export class Queue extends EventTarget {
   #runs(core, r) {
     this.#draining = true;
     try {
-      while (r > 0) r = this.#runRun(core, r);
+      while (r > 0) r = this.#runRun(core, r, core.runLength(r, RUN_MAX), 0);
     } finally {
       this.#draining = false;
-      this.#runFirst = 0;
+      if (this.#parked === 0) this.#runFirst = 0;
     }
+    this.#afterRuns(core, r);
+  }
+
+  /** The end of a pass of runs: goes on with a single job (`r < 0`) or wraps up. */
+  #afterRuns(core, r) {
     if (this.#core !== core) return;
     if (r < 0) {
       this.#run(core, -r);
       return;
     }
-    this.#untrimmed = TRIM_JOBS;
-    this.#passDone(core, false);
+    if (this.#parked === 0) this.#untrimmed = TRIM_JOBS; // a run ended: its storage may go
+    this.#passDone(core, this.#parked !== 0);
+  }
+
+  /**
+   * The promise of the parked job fulfilled with `value`: it succeeded, and the run goes on
+   * from the next job, as if the job had returned the value synchronously.
+   */
+  #resumeRun(core, id, value) {
+    this.#parked = 0;
+    if (this.#track) this.#vals.set(id, value);
+    if (this.#aborts.size !== 0) this.#aborts.forget(id);
+    const first = this.#runFirst;
+    const done = this.#runDone + 1;
+    let r;
+    this.#draining = true;
+    try {
+      r = this.#mayContinue() ? this.#runRun(core, first, this.#runLen, done) : this.#endRun(core, first, done);
+      while (r > 0) r = this.#runRun(core, r, core.runLength(r, RUN_MAX), 0);
+    } finally {
+      this.#draining = false;
+      if (this.#parked === 0) this.#runFirst = 0;
+    }
+    this.#afterRuns(core, r);
   }
 
   /**
@@ -772,13 +812,12 @@ export class Queue extends EventTarget {
    * ends the run: the core is told the jobs before it succeeded and it is running, and it
    * takes the ordinary path. Returns a claim reply as #runs takes it.
    */
-  #runRun(core, first) {
-    const len = core.runLength(first, RUN_MAX);
+  #runRun(core, first, len, from) {
     const vals = this.#vals;
     const aborts = this.#aborts;
     const track = this.#track;
     this.#runFirst = first;
-    let j = 0;
+    let j = from;
     while (j < len) {
       const id = first + j;
       const runner = vals.take(id);
@@ -791,6 +830,16 @@ export class Queue extends EventTarget {
         return this.#nextSingle(this.#handled(core, id, 0, value, failed, then));
       }
       if (then !== undefined) {
+        if (this.#serial) {
+          // Nothing may start beside it: the run parks here and goes on when it fulfils.
+          this.#runLen = len;
+          this.#parked = id;
+          this.#follow(id, 0, value, then);
+          if (this.#core !== core || this.#parked === id) return 0;
+          // Settled or flushed inside `then`: the core knows the job; the ordinary path.
+          if (this.#pending !== 0) this.#flushPushes();
+          return this.#nextSingle(!this.#followPending && this.#mayContinue() ? core.startNext(this.#timed ? now() : 0) : 0);
+        }
         // A promise job: it runs on; what may start beside it is claimed in the same call.
         this.#runFirst = 0;
         if (this.#pending !== 0) this.#flushPushes();
@@ -808,9 +857,14 @@ export class Queue extends EventTarget {
       j++;
       if (!this.#mayContinue()) break;
     }
+    return this.#endRun(core, first, j);
+  }
+
+  /** Reports the run from `first` with its first `done` jobs succeeded; claims what is next. */
+  #endRun(core, first, done) {
     this.#runFirst = 0;
     if (this.#pending !== 0) this.#flushPushes();
-    return core.completeRun(first, j, false, this.#spent ? 0 : RUN_MAX, this.#timed ? now() : 0);
+    return core.completeRun(first, done, false, this.#spent ? 0 : RUN_MAX, this.#timed ? now() : 0);
   }
 
   /** A next-job id from #handled as a claim reply. */
@@ -991,6 +1045,15 @@ export class Queue extends EventTarget {
     if (core === null) {
       this.#notifyWaiters(id, failed, value);
       return;
+    }
+    if (id === this.#parked && attempt === 0) {
+      if (!failed && !this.#draining) {
+        this.#resumeRun(core, id, value);
+        return;
+      }
+      // A rejection, or a settlement inside a run: the core hears of the run (the job is
+      // running there), and the outcome takes the ordinary path below.
+      this.#flushRun();
     }
     this.#sync(); // pushes made meanwhile; a thenable may call back from inside a run
     const claim = !this.#draining && this.#mayContinue();
@@ -1193,13 +1256,17 @@ export class Queue extends EventTarget {
    * calls this again without `busy`.
    */
   #checkWatchers(core, busy) {
-    if (this.#pending !== 0) this.#flushPushes();
     const watchers = this.#watchers;
     if (watchers.length !== 0) {
       let kept = 0;
       for (let i = 0; i < watchers.length; i++) {
         const w = watchers[i];
-        if (!(busy && (w.kind === 0 || w.kind === 3)) && this.#holds(core, w.kind, w.limit)) w.resolve();
+        if (busy && (w.kind === 0 || w.kind === 3)) {
+          watchers[kept++] = w;
+          continue;
+        }
+        this.#sync(); // the core's true state, parked run and plain pushes included
+        if (this.#holds(core, w.kind, w.limit)) w.resolve();
         else watchers[kept++] = w;
       }
       if (kept !== watchers.length) watchers.length = kept;
@@ -1208,6 +1275,7 @@ export class Queue extends EventTarget {
       }
     }
     if (this.#listening & (EVENTS.empty | EVENTS.idle)) {
+      this.#sync();
       const size = core.size;
       if (size !== 0) this.#emptyFired = false;
       else if (!this.#emptyFired && this.#listening & EVENTS.empty) {

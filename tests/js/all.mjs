@@ -23,6 +23,7 @@ import "./contract/events.test.mjs";
 import "./contract/max-records.test.mjs";
 import "./contract/on-empty.test.mjs";
 import "./contract/batching.test.mjs";
+import "./contract/parked-runs.test.mjs";
 import "./contract/retries.test.mjs";
 import "./contract/limits.test.mjs";
 import "./contract/hostile.test.mjs";
@@ -50,6 +51,7 @@ export const FILES = [
   "max-records",
   "on-empty",
   "batching",
+  "parked-runs",
   "retries",
   "limits",
   "hostile",

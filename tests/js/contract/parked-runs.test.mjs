@@ -1,0 +1,253 @@
+// Serial queues keep a run open across a promise job (pkg/src/queue.js, `#parked`): the core
+// is not told that the job started until something needs to know, and when the promise
+// fulfils the run goes on with the next job. None of that may show: every call made while
+// the job's promise is pending sees the true state, and order, priorities, pause, cancel,
+// stop, free and listeners behave as on the ordinary path.
+import * as gorqs from "../../../pkg/dist/gorqs.mjs";
+import { describe, test, assert } from "../harness.mjs";
+import { deferred, qe, waitFor, watch, within } from "./_helpers.mjs";
+
+const { Queue } = gorqs;
+
+/** `n` promise jobs, each waiting on its own gate; `started` lists the ids that started. */
+function gatedJobs(q, n, options) {
+  const gates = [];
+  const started = [];
+  const ids = [];
+  for (let i = 0; i < n; i++) {
+    const gate = deferred();
+    gates.push(gate);
+    const job = async (ctx) => {
+      started.push(ctx.id);
+      return gate.promise;
+    };
+    ids.push(options === undefined ? q.push(job) : q.push(job, options));
+  }
+  return { gates, started, ids };
+}
+
+describe("parked runs (serial promise jobs)", () => {
+  test("while a promise job is pending: status, size and running are the true ones", async () => {
+    const q = new Queue({ track: true });
+    q.start();
+    const { gates, started, ids } = gatedJobs(q, 4);
+    await waitFor(() => started.length === 1, "first job");
+    gates[0].resolve("a");
+    await waitFor(() => started.length === 2, "second job");
+    assert.deepEqual(
+      ids.map((id) => q.status(id)),
+      ["succeeded", "running", "pending", "pending"],
+    );
+    assert.equal(q.size, 2);
+    assert.equal(q.running, 1);
+    assert.throws(() => q.result(ids[1]), qe("ERR_RUNNING"));
+    for (let i = 1; i < 4; i++) {
+      gates[i].resolve(i);
+      await waitFor(() => started.length === Math.min(i + 2, 4) || q.status(ids[i]) === "succeeded", "next");
+    }
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(ids.map((id) => q.result(id)), ["a", 1, 2, 3]);
+    await q.stop();
+  });
+
+  test("many instantly fulfilling promise jobs run in push order, one at a time, all recorded", async () => {
+    const q = new Queue({ track: true });
+    q.start();
+    let inFlight = 0;
+    let most = 0;
+    const order = [];
+    const ids = [];
+    for (let i = 0; i < 3000; i++) {
+      ids.push(
+        q.push(async () => {
+          most = Math.max(most, ++inFlight);
+          order.push(i);
+          await null;
+          inFlight--;
+          return i;
+        }),
+      );
+    }
+    await within(q.onIdle(), "onIdle");
+    assert.equal(most, 1);
+    assert.deepEqual(order, ids.map((_, i) => i));
+    for (let i = 0; i < ids.length; i++) assert.equal(q.result(ids[i]), i);
+    await q.stop();
+  });
+
+  test("a rejection is recorded failed and the jobs after it still run", async () => {
+    const q = new Queue({ track: true });
+    q.start();
+    const a = q.push(async () => 1);
+    const b = q.push(async () => {
+      throw new Error("no");
+    });
+    const c = q.push(async () => 3);
+    await within(q.onIdle(), "onIdle");
+    assert.equal(q.result(a), 1);
+    assert.throws(() => q.result(b), /no/);
+    assert.equal(q.result(c), 3);
+    await q.stop();
+  });
+
+  test("a priority job pushed while a promise job is pending runs next, before older jobs", async () => {
+    const q = new Queue();
+    q.start();
+    const order = [];
+    const gate = deferred();
+    q.push(async () => {
+      order.push("a");
+      await gate.promise;
+    });
+    q.push(() => order.push("b"));
+    await waitFor(() => order.length === 1, "a to start");
+    q.push(() => order.push("urgent"), { priority: 5 });
+    gate.resolve();
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(order, ["a", "urgent", "b"]);
+    await q.stop();
+  });
+
+  test("plain pushes made while a promise job is pending run after the older jobs", async () => {
+    const q = new Queue();
+    q.start();
+    const order = [];
+    const gate = deferred();
+    q.push(async () => {
+      order.push(1);
+      await gate.promise;
+    });
+    q.push(() => order.push(2));
+    await waitFor(() => order.length === 1, "first to start");
+    q.push(() => order.push(3));
+    q.push(async () => order.push(4));
+    gate.resolve();
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(order, [1, 2, 3, 4]);
+    await q.stop();
+  });
+
+  test("pause() while a promise job is pending: the next job waits for resume()", async () => {
+    const q = new Queue();
+    q.start();
+    const { gates, started } = gatedJobs(q, 2);
+    await waitFor(() => started.length === 1, "first job");
+    q.pause();
+    gates[0].resolve();
+    const idle = watch(q.onIdle());
+    await waitFor(() => q.running === 0, "first job to finish");
+    assert.equal(started.length, 1, "nothing starts while paused");
+    assert.equal(idle.settled, false);
+    q.resume();
+    await waitFor(() => started.length === 2, "second job after resume");
+    gates[1].resolve();
+    await within(q.onIdle(), "onIdle");
+    await q.stop();
+  });
+
+  test("cancel() of the pending promise job starts the next; its late value is ignored", async () => {
+    const q = new Queue({ track: true });
+    q.start();
+    const { gates, started, ids } = gatedJobs(q, 2);
+    await waitFor(() => started.length === 1, "first job");
+    assert.equal(q.cancel(ids[0], "stop it"), true);
+    await waitFor(() => started.length === 2, "second job");
+    gates[0].resolve("late");
+    gates[1].resolve("second");
+    await within(q.onIdle(), "onIdle");
+    let reason;
+    try {
+      q.result(ids[0]);
+    } catch (e) {
+      reason = e;
+    }
+    assert.equal(reason, "stop it", "failed with the cancel reason");
+    assert.equal(q.result(ids[1]), "second");
+    await q.stop();
+  });
+
+  test("onEmpty() and onSizeLessThan() asked while a promise job is pending see the true size", async () => {
+    const q = new Queue();
+    q.start();
+    const { gates, started } = gatedJobs(q, 3);
+    await waitFor(() => started.length === 1, "first job");
+    const lessThan3 = watch(q.onSizeLessThan(3));
+    const lessThan2 = watch(q.onSizeLessThan(2));
+    const empty = watch(q.onEmpty());
+    await waitFor(() => lessThan3.settled, "size 2 < 3 at once");
+    assert.equal(lessThan2.settled, false);
+    gates[0].resolve();
+    await waitFor(() => lessThan2.settled, "size 1 once the second started");
+    assert.equal(empty.settled, false);
+    gates[1].resolve();
+    await waitFor(() => empty.settled, "empty once the third started");
+    gates[2].resolve();
+    await within(q.onIdle(), "onIdle");
+    await q.stop();
+  });
+
+  test("wait(id) and a completed listener added while a promise job is pending hear the rest", async () => {
+    const q = new Queue();
+    q.start();
+    const { gates, started, ids } = gatedJobs(q, 3);
+    await waitFor(() => started.length === 1, "first job");
+    const heard = [];
+    q.addEventListener("completed", (e) => heard.push(e.detail.id));
+    const last = watch(q.wait(ids[2]));
+    for (const g of gates) g.resolve("v");
+    await within(q.onIdle(), "onIdle");
+    await waitFor(() => last.settled, "wait of the last job");
+    assert.equal(last.value, "v");
+    assert.deepEqual(heard, ids);
+    await q.stop();
+  });
+
+  test("stop() while a promise job is pending: it finishes, the waiting jobs are closed", async () => {
+    const q = new Queue({ track: true });
+    q.start();
+    const { gates, started, ids } = gatedJobs(q, 3);
+    await waitFor(() => started.length === 1, "first job");
+    const stopped = watch(q.stop());
+    assert.equal(q.status(ids[0]), "running");
+    assert.throws(() => q.result(ids[1]), qe("ERR_QUEUE_CLOSED"));
+    gates[0].resolve("done");
+    await waitFor(() => stopped.settled, "stop()");
+    assert.equal(q.result(ids[0]), "done");
+    assert.deepEqual(started, [ids[0]]);
+  });
+
+  test("free() while a promise job is pending: no later job runs, nothing throws when it settles", async () => {
+    const q = new Queue();
+    q.start();
+    const { gates, started } = gatedJobs(q, 3);
+    await waitFor(() => started.length === 1, "first job");
+    q.free();
+    gates[0].resolve();
+    gates[1].resolve();
+    for (let i = 0; i < 5; i++) await null;
+    await new Promise((r) => setTimeout(r, 5));
+    assert.equal(started.length, 1);
+    assert.throws(() => q.size, /freed/);
+  });
+
+  test("a job reading ctx.signal after its first await is still aborted by cancel()", async () => {
+    const q = new Queue();
+    q.start();
+    const gate = deferred();
+    let signal;
+    const id = q.push(async (ctx) => {
+      await null;
+      signal = ctx.signal;
+      await gate.promise;
+    });
+    q.push(() => 2);
+    await waitFor(() => signal !== undefined, "job to read its signal");
+    assert.equal(signal.aborted, false);
+    q.cancel(id, "why");
+    assert.equal(signal.aborted, true);
+    assert.equal(signal.reason, "why");
+    gate.resolve();
+    await within(q.onIdle(), "onIdle");
+    await q.stop();
+  });
+});
