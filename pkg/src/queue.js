@@ -1056,7 +1056,11 @@ export class Queue extends EventTarget {
       this.#flushRun();
     }
     this.#sync(); // pushes made meanwhile; a thenable may call back from inside a run
-    const claim = !this.#draining && this.#mayContinue();
+    let claim = !this.#draining && this.#mayContinue();
+    // Serial and nothing listening: what comes next is claimed as a run (it may park), so a
+    // rejection or a flushed run costs the plain path one extra call, not one per job after.
+    const viaRuns = claim && this.#serial && !this.#notify && this.#listening === 0;
+    if (viaRuns) claim = false;
     const t = this.#timed ? now() : 0;
     const reply = attempt === 0 ? core.finish(id, failed, claim, t) : core.finishAttempt(id, attempt, failed, claim, t);
     let next = reply;
@@ -1069,7 +1073,8 @@ export class Queue extends EventTarget {
       if (this.#notify) this.#settled(core, id, failed, value);
     }
     if (this.#core !== core) return;
-    if (next !== 0) this.#run(core, next);
+    if (viaRuns) this.#runs(core, core.claim(RUN_MAX, t));
+    else if (next !== 0) this.#run(core, next);
     else if (!this.#draining) {
       if (this.#timed) this.#armTimer(core);
       if (this.#observed) this.#checkWatchers(core, false);
