@@ -230,6 +230,46 @@ describe("parked runs (serial promise jobs)", () => {
     assert.throws(() => q.size, /freed/);
   });
 
+  test("a thenable that fulfils inside then(): recorded, and the next jobs run in order", async () => {
+    const q = new Queue({ track: true });
+    q.start();
+    const order = [];
+    const a = q.push(() => {
+      order.push("a");
+      return { then: (ok) => ok("sync value") };
+    });
+    const b = q.push(async () => order.push("b"));
+    const c = q.push(() => order.push("c"));
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(order, ["a", "b", "c"]);
+    assert.equal(q.result(a), "sync value");
+    assert.equal(q.result(b), 2, "push's return: the log's length");
+    assert.equal(q.result(c), 3);
+    await q.stop();
+  });
+
+  test("a thenable whose then() calls the queue, then fulfils later: state seen right, order kept", async () => {
+    const q = new Queue({ track: true });
+    q.start();
+    const seen = [];
+    const gate = deferred();
+    const a = q.push(() => ({
+      then(ok) {
+        seen.push(q.status(a), q.size, q.running);
+        gate.promise.then(() => ok("late"));
+      },
+    }));
+    const b = q.push(() => "b");
+    await waitFor(() => seen.length === 3, "then() to be called");
+    assert.deepEqual(seen, ["running", 1, 1]);
+    assert.equal(q.status(b), "pending");
+    gate.resolve();
+    await within(q.onIdle(), "onIdle");
+    assert.equal(q.result(a), "late");
+    assert.equal(q.result(b), "b");
+    await q.stop();
+  });
+
   test("a job reading ctx.signal after its first await is still aborted by cancel()", async () => {
     const q = new Queue();
     q.start();
