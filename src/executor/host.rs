@@ -1,0 +1,150 @@
+//! What the executor needs from the world it runs in: the [`Host`] trait.
+//!
+//! The wasm build plugs in the JS host (`crate::wasm::js_host`): runners are JS values, the
+//! clock is `performance.now()`, a yield is a macrotask. Native tests plug in a fake host
+//! that records what was asked and lets the test settle promises, fire timers and run
+//! microtasks in any order (`tests/executor_*.rs`).
+//!
+//! Every call that can run user code (a runner, a thenable's `then`, a backoff function, an
+//! event listener, an abort listener) is made by the executor with none of its state
+//! borrowed, so that code may call back into the queue.
+
+use crate::core::{ErrorCode, JobId};
+
+/// How a call of a runner (or the settlement of a followed thenable) ended, as the host
+/// classified it. The value itself waits in the host until [`Host::take_value`] asks for it:
+/// most jobs' values are never needed (tracking off, nobody listening), and fetching one is a
+/// boundary crossing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ran {
+    /// Returned (or fulfilled with) a plain value.
+    Value,
+    /// Threw (or rejected with) a value.
+    Threw,
+    /// Returned (or fulfilled with) a thenable: [`Host::follow`] watches it.
+    Thenable,
+}
+
+/// An event the queue fires (API.md, "Observing").
+#[derive(Debug)]
+pub enum Event<'a, V> {
+    /// Job `id` started.
+    Active(JobId),
+    /// Job `id` succeeded with this value.
+    Completed(JobId, &'a V),
+    /// Job `id` failed with this error.
+    Failed(JobId, &'a V),
+    /// Nothing waits any more.
+    Empty,
+    /// Nothing waits and nothing runs.
+    Idle,
+}
+
+impl<V> Event<'_, V> {
+    /// The event's bit in the listening mask (see [`Executor::listen`](super::Executor::listen)).
+    pub fn bit(&self) -> u8 {
+        match self {
+            Event::Active(_) => events::ACTIVE,
+            Event::Completed(..) => events::COMPLETED,
+            Event::Failed(..) => events::FAILED,
+            Event::Empty => events::EMPTY,
+            Event::Idle => events::IDLE,
+        }
+    }
+}
+
+/// Bits for the event types, by name.
+pub mod events {
+    /// `active`
+    pub const ACTIVE: u8 = 1;
+    /// `completed`
+    pub const COMPLETED: u8 = 2;
+    /// `failed`
+    pub const FAILED: u8 = 4;
+    /// `empty`
+    pub const EMPTY: u8 = 8;
+    /// `idle`
+    pub const IDLE: u8 = 16;
+
+    /// The bit of an event type name; 0 for a type the queue never fires.
+    pub fn bit_of(name: &str) -> u8 {
+        match name {
+            "active" => ACTIVE,
+            "completed" => COMPLETED,
+            "failed" => FAILED,
+            "empty" => EMPTY,
+            "idle" => IDLE,
+            _ => 0,
+        }
+    }
+}
+
+/// The executor's view of its host. Callbacks go the other way through the executor's
+/// methods: the host calls [`Executor::drive`](super::Executor::drive) for a scheduled
+/// microtask, [`Executor::resume`](super::Executor::resume) for a yield's macrotask,
+/// [`Executor::settle`](super::Executor::settle) when a followed thenable settles,
+/// [`Executor::on_timer`](super::Executor::on_timer) when the timer fires and
+/// [`Executor::signal_aborted`](super::Executor::signal_aborted) when a watched signal aborts.
+pub trait Host {
+    /// A job's runner (a JS object with `run()`, or a function).
+    type Runner: Clone;
+    /// A JS value: a job's result, an error, an abort reason, a signal.
+    type Value: Clone;
+    /// An abort controller made for a job that read its `ctx.signal`.
+    type Controller: Clone;
+    /// A listener registered on a signal given to `push` or `start`, kept to remove it.
+    type Listener;
+
+    /// Calls job `id`'s runner with its context (`attempt`: 1 for the first try) and
+    /// classifies the outcome. Never throws: a throw is [`Ran::Threw`].
+    fn call(&self, runner: &Self::Runner, id: JobId, attempt: u32) -> Ran;
+    /// The value of the last [`call`](Self::call) or [`settle`](super::Executor::settle)
+    /// classification, taken out of the host (at most once per classification).
+    fn take_value(&self) -> Self::Value;
+    /// Follows the thenable the last classification found: when it settles, the host calls
+    /// `settle(id, attempt, ran)` (possibly from inside this call). Never throws: a `then`
+    /// that throws settles as [`Ran::Threw`].
+    fn follow(&self, id: JobId, attempt: u32);
+
+    /// Milliseconds on a monotonic clock.
+    fn now(&self) -> f64;
+    /// Arms one microtask that calls `drive()`; the executor asks at most once per drive.
+    fn schedule(&self);
+    /// Arms one macrotask (after timers, I/O and rendering) that calls `resume()`.
+    fn yield_slice(&self);
+    /// Keeps the host's one timer at time `at` (same clock as [`now`](Self::now)), or none.
+    /// Replaces whatever was armed.
+    fn set_timer(&self, at: Option<f64>);
+
+    /// Fires an event at the queue's listeners.
+    fn emit(&self, event: Event<'_, Self::Value>);
+    /// A `QueueError` with this code.
+    fn error(&self, code: ErrorCode) -> Self::Value;
+    /// The reason `cancel(id)` gives when the caller gives none (an `AbortError`).
+    fn abort_error(&self) -> Self::Value;
+
+    /// A new controller (for a job reading `ctx.signal`).
+    fn new_controller(&self) -> Self::Controller;
+    /// Aborts a controller with `reason` (runs the signal's listeners).
+    fn abort(&self, controller: &Self::Controller, reason: &Self::Value);
+    /// A controller's signal.
+    fn signal_of(&self, controller: &Self::Controller) -> Self::Value;
+
+    /// Whether `signal` is already aborted, and its reason.
+    ///
+    /// # Errors
+    /// What reading the signal threw (a hostile signal-like object).
+    fn aborted(&self, signal: &Self::Value) -> Result<Option<Self::Value>, Self::Value>;
+    /// Listens for `signal`'s abort: the host then calls `signal_aborted(key, reason)`.
+    /// `key` is a job id, or 0 for the signal given to `start`.
+    ///
+    /// # Errors
+    /// What the signal's `addEventListener` threw.
+    fn listen(&self, signal: &Self::Value, key: JobId) -> Result<Self::Listener, Self::Value>;
+    /// Removes a listener made by [`listen`](Self::listen). Never throws.
+    fn unlisten(&self, signal: &Self::Value, listener: Self::Listener);
+
+    /// Calls a user's backoff function with the attempt that failed; `None` when it threw or
+    /// returned something that is not a number of ms ≥ 0 (the job then retries at once).
+    fn backoff(&self, function: &Self::Value, attempt: u32) -> Option<f64>;
+}

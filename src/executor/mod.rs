@@ -1,0 +1,686 @@
+//! The executor: runs the jobs the scheduler hands out, on a single-threaded host.
+//!
+//! [`Executor`] is the whole `Queue` minus the JS boundary: it owns the [`Scheduler`] (the
+//! waiting runners, the running jobs, the outcomes), the run loop, time slicing, timeouts,
+//! retries and their backoff, the waiters and the events. It talks to the world only through a
+//! [`Host`]: the wasm build's JS host, or a native test's fake one.
+//!
+//! # The run loop
+//! The loop is a hand-written future: [`drive`](Executor::drive) is its poll, and the host
+//! wakes it by calling back (a microtask after a push, a macrotask after a spent slice, a
+//! thenable's settlement, the timer). A poll starts every job that may start now, one after
+//! another in the same call: a backlog of synchronous jobs drains with no task hop per job, a
+//! promise job's settlement finishes it and goes on from there at once. Measured
+//! (`../shared/EXECUTOR.md`, S2, ns/job): an `async fn` loop on wasm-bindgen-futures'
+//! task queue with a `JsFuture` per job 2,759; the same loop with a lean shim 567; this
+//! explicit continuation 187. So the loop is written out, on the crates' primitives where
+//! they are not on the per-job path (oneshot waiters, promises for them).
+//!
+//! # Re-entrancy
+//! Every method takes `&self`. State lives in one `RefCell`, and no borrow is held while
+//! user code runs (see [`Host`]): a job may call any method, `free()` included, from inside
+//! its `run()`. A loop already on the stack picks up what the job pushed.
+//!
+//! # Time slices
+//! A poll runs jobs for at most [`SLICE_MS`], then yields a macrotask so timers, input and
+//! rendering go on. The clock is read every `stride` jobs, the stride adapted so that reads
+//! come about every [`CHECK_MS`] of work.
+
+mod host;
+mod observe;
+mod run_loop;
+mod signals;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use futures::channel::oneshot;
+
+pub use host::{events, Event, Host, Ran};
+
+use crate::core::{
+    Backoff, Config, ErrorCode, Fail, JobId, Lookup, PushOptions, RateLimit, RetryPolicy, Scheduler,
+    Status,
+};
+use observe::{Watch, Watcher};
+
+/// Longest stretch of synchronous work before yielding to the event loop (ms).
+pub const SLICE_MS: f64 = 8.0;
+/// Aim for a clock read about this often (ms of job time).
+pub const CHECK_MS: f64 = 1.0;
+/// Most jobs between two clock reads.
+const MAX_STRIDE: u32 = 512;
+
+/// What a promise handed out by the queue settles with: fulfilled or rejected with a value.
+pub type Settlement<V> = Result<V, V>;
+
+/// What `wait`, `onIdle`, `stop`, … hand out: the receiving end of a oneshot, turned into the
+/// host's promise by [`Promises::promise`].
+pub type Waiter<V> = oneshot::Receiver<Settlement<V>>;
+
+/// How the host turns a waiter into the promise users get, and says "undefined".
+pub trait Promises: Host {
+    /// A promise (or a test's handle) for a oneshot receiver. A dropped sender (the queue was
+    /// freed) leaves it pending.
+    type Promise: Clone;
+    /// The promise for `rx`.
+    fn promise(&self, rx: Waiter<Self::Value>) -> Self::Promise;
+    /// JS `undefined`: what `onIdle()`, `stop()` and `start()` resolve with.
+    fn undefined(&self) -> Self::Value;
+}
+
+/// Per-job options, checked by the binding.
+#[derive(Clone, Debug, Default)]
+pub struct JobOptions<V> {
+    /// Higher starts first; FIFO among equals. Never NaN.
+    pub priority: f64,
+    /// The job's own timeout (ms, > 0); `None`: the queue's.
+    pub timeout: Option<f64>,
+    /// Aborting it removes (or fails) the job.
+    pub signal: Option<V>,
+    /// Tries after the first.
+    pub retries: u32,
+    /// The wait before each retry.
+    pub backoff: BackoffOption<V>,
+}
+
+/// A job's backoff: the core's fixed or exponential one, or a user's function.
+#[derive(Clone, Debug)]
+pub enum BackoffOption<V> {
+    /// Computed by the core.
+    Core(Backoff),
+    /// A user's function of the attempt that failed, returning ms.
+    Function(V),
+}
+
+impl<V> Default for BackoffOption<V> {
+    fn default() -> Self {
+        BackoffOption::Core(Backoff::default())
+    }
+}
+
+/// Queue-wide settings beyond the core's [`Config`].
+#[derive(Clone, Debug, Default)]
+pub struct Limits {
+    /// Finished records are dropped this long after finishing (ms).
+    pub record_ttl: Option<f64>,
+    /// At most `cap` starts per `interval` ms.
+    pub rate: Option<RateLimit>,
+    /// Seed of the retry jitter (the binding draws it from `Math.random`).
+    pub jitter_seed: Option<u64>,
+}
+
+/// Why a push was refused. Nothing was queued and no id used.
+#[derive(Debug)]
+pub enum PushError<V> {
+    /// The queue is not running.
+    Closed,
+    /// The job's signal was already aborted: this is its reason.
+    Aborted(V),
+    /// The signal's `addEventListener` threw this.
+    Signal(V),
+    /// The queue was freed.
+    Freed,
+}
+
+/// Why `result(id)` gave no value.
+#[derive(Debug)]
+pub enum ResultError<V> {
+    /// A gorqs error (not implemented, not found, pending, running).
+    Code(ErrorCode),
+    /// The job failed with this error (its record is now deleted).
+    Failed(V),
+    /// The queue was freed.
+    Freed,
+}
+
+/// The queue was freed; every call but `free` says so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Freed;
+
+/// One queue: the scheduler and everything that runs it. See the module docs.
+pub struct Executor<H: Promises> {
+    host: H,
+    state: RefCell<State<H>>,
+}
+
+/// The whole mutable state of a queue.
+struct State<H: Promises> {
+    /// Ids, waiting order, runners, running jobs, outcomes. Emptied by `free`.
+    sched: Scheduler<H::Runner, H::Value>,
+    /// `free()` was called: every method but `free` fails with [`Freed`].
+    freed: bool,
+
+    // ---- the run loop
+    /// A microtask is armed that will call `drive`.
+    scheduled: bool,
+    /// The run loop is on the stack: settlements and pushes only record, it goes on.
+    draining: bool,
+    /// The slice is spent and a macrotask will start the next: no job starts until then.
+    spent: bool,
+    /// The next drive starts a new slice (work arrived at a queue with nothing running).
+    fresh: bool,
+    /// The current slice ends at this time.
+    slice_end: f64,
+    /// Jobs since the last clock read, and how many between reads.
+    count: u32,
+    stride: u32,
+    last_check: f64,
+    /// Some feature needs real times (`Scheduler::needs_clock`): only then is the clock read
+    /// as jobs start and finish.
+    timed: bool,
+    /// When the host's timer is armed for; `None`: not armed.
+    timer_at: Option<f64>,
+
+    // ---- observing
+    /// Bits of [`events`] with listeners (sticky: removing a listener keeps its bit).
+    listening: u8,
+    /// Waiters by job id (`wait(id)` on a job not finished yet).
+    waiters: HashMap<JobId, Vec<oneshot::Sender<Settlement<H::Value>>>>,
+    /// Waiters on the queue's state (`onIdle`, `onEmpty`, `onSizeLessThan`, `stop`).
+    watchers: Vec<Watcher<H::Value>>,
+    /// `empty` / `idle` fired since the queue last had waiting / any jobs.
+    empty_fired: bool,
+    idle_fired: bool,
+    /// The promise `start()` handed out while open, and its settle end.
+    start_promise: Option<H::Promise>,
+    start_tx: Option<oneshot::Sender<Settlement<H::Value>>>,
+
+    // ---- signals and retries (empty on the plain path)
+    /// Controllers of running jobs that read `ctx.signal`.
+    controllers: HashMap<JobId, H::Controller>,
+    /// Reasons of running jobs aborted before they read `ctx.signal`.
+    abort_reasons: HashMap<JobId, H::Value>,
+    /// Signals given to `push`, with their listeners, until the job settles.
+    push_signals: HashMap<JobId, (H::Value, H::Listener)>,
+    /// The signal given to `start`, while open.
+    start_signal: Option<(H::Value, H::Listener)>,
+    /// Users' backoff functions, for jobs with retries.
+    backoffs: HashMap<JobId, H::Value>,
+}
+
+impl<H: Promises> Executor<H> {
+    /// A stopped queue.
+    pub fn new(config: Config, limits: Limits, host: H) -> Self {
+        let mut sched = Scheduler::new(config);
+        sched.set_record_ttl(limits.record_ttl);
+        sched.set_rate_limit(limits.rate);
+        if let Some(seed) = limits.jitter_seed {
+            sched.seed_jitter(seed);
+        }
+        let timed = sched.needs_clock();
+        let state = State {
+            sched,
+            freed: false,
+            scheduled: false,
+            draining: false,
+            spent: false,
+            fresh: false,
+            slice_end: f64::NEG_INFINITY,
+            count: 0,
+            stride: 1,
+            last_check: f64::NEG_INFINITY,
+            timed,
+            timer_at: None,
+            listening: 0,
+            waiters: HashMap::new(),
+            watchers: Vec::new(),
+            empty_fired: true,
+            idle_fired: true,
+            start_promise: None,
+            start_tx: None,
+            controllers: HashMap::new(),
+            abort_reasons: HashMap::new(),
+            push_signals: HashMap::new(),
+            start_signal: None,
+            backoffs: HashMap::new(),
+        };
+        Executor { host, state: RefCell::new(state) }
+    }
+
+    /// The host (for the binding's own calls).
+    pub fn host(&self) -> &H {
+        &self.host
+    }
+
+    /// Borrows the state of a live queue.
+    fn live(&self) -> Result<std::cell::RefMut<'_, State<H>>, Freed> {
+        let s = self.state.borrow_mut();
+        if s.freed {
+            Err(Freed)
+        } else {
+            Ok(s)
+        }
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------
+
+    /// Opens the queue (Go `Start`). The promise resolves when the queue stops, rejects with
+    /// `signal`'s reason when it aborts. While open: the same promise, `signal` ignored.
+    ///
+    /// # Errors
+    /// [`Freed`]. An already aborted signal is a rejected promise, not an error.
+    pub fn start(&self, signal: Option<H::Value>) -> Result<H::Promise, Freed> {
+        if let Some(p) = &self.live()?.start_promise {
+            return Ok(p.clone());
+        }
+        // With nothing borrowed: a signal's `aborted` getter may be user code.
+        if let Some(sig) = &signal {
+            if let Ok(Some(reason)) | Err(reason) = self.host.aborted(sig) {
+                return Ok(self.settled_promise(Err(reason)));
+            }
+        }
+        // Listening first, with nothing borrowed: the signal's addEventListener is user code.
+        let listener = match &signal {
+            Some(sig) => match self.host.listen(sig, 0) {
+                Ok(l) => Some(l),
+                Err(e) => return Ok(self.settled_promise(Err(e))),
+            },
+            None => None,
+        };
+        let mut s = self.live()?;
+        if let Some(p) = &s.start_promise {
+            // Started from inside the signal's addEventListener.
+            let p = p.clone();
+            drop(s);
+            if let (Some(sig), Some(l)) = (signal, listener) {
+                self.host.unlisten(&sig, l);
+            }
+            return Ok(p);
+        }
+        s.sched.start();
+        let (tx, rx) = oneshot::channel();
+        let promise = self.host.promise(rx);
+        s.start_tx = Some(tx);
+        s.start_promise = Some(promise.clone());
+        s.start_signal = signal.zip(listener);
+        s.fresh = true;
+        self.schedule(&mut s);
+        Ok(promise)
+    }
+
+    /// Closes the queue (Go `Stop`): later pushes fail, waiting jobs fail with
+    /// `ERR_QUEUE_CLOSED`, running jobs go on. The promise resolves once none is running.
+    ///
+    /// # Errors
+    /// [`Freed`].
+    pub fn stop(&self) -> Result<H::Promise, Freed> {
+        let open = self.live()?.sched.is_open();
+        if open {
+            self.close(None);
+        }
+        self.watch(Watch::NoneRunning)
+    }
+
+    /// Whether the queue is open (Go `IsRunning`).
+    ///
+    /// # Errors
+    /// [`Freed`].
+    pub fn is_running(&self) -> Result<bool, Freed> {
+        Ok(self.live()?.sched.is_open())
+    }
+
+    /// Holds back new starts (`true`) or lets them go again.
+    ///
+    /// # Errors
+    /// [`Freed`].
+    pub fn set_paused(&self, paused: bool) -> Result<(), Freed> {
+        let mut s = self.live()?;
+        s.sched.set_paused(paused);
+        if !paused {
+            self.schedule(&mut s);
+        }
+        Ok(())
+    }
+
+    /// Whether starts are held back.
+    ///
+    /// # Errors
+    /// [`Freed`].
+    pub fn is_paused(&self) -> Result<bool, Freed> {
+        Ok(self.live()?.sched.is_paused())
+    }
+
+    /// The concurrency limit (`None`: no limit).
+    ///
+    /// # Errors
+    /// [`Freed`].
+    pub fn concurrency(&self) -> Result<Option<u32>, Freed> {
+        Ok(self.live()?.sched.concurrency())
+    }
+
+    /// Changes the concurrency limit; raising it starts jobs.
+    ///
+    /// # Errors
+    /// [`Freed`].
+    pub fn set_concurrency(&self, limit: Option<u32>) -> Result<(), Freed> {
+        let mut s = self.live()?;
+        s.sched.set_concurrency(limit);
+        self.schedule(&mut s);
+        Ok(())
+    }
+
+    /// Stops the queue as `stop()` does and releases everything it holds; every later call
+    /// fails with [`Freed`]. Waiters on the queue's state resolve; a second call does nothing.
+    pub fn free(&self) {
+        if self.state.borrow().freed {
+            return;
+        }
+        if self.state.borrow().sched.is_open() {
+            self.close(None);
+        }
+        let (watchers, signals, start_signal, controllers) = {
+            let mut s = self.state.borrow_mut();
+            s.freed = true;
+            if s.timer_at.take().is_some() {
+                self.host.set_timer(None);
+            }
+            // Dropping the scheduler drops every runner and outcome it held.
+            s.sched = Scheduler::new(Config::default());
+            // Waiters of running jobs stay: their outcomes still come (see `finish`).
+            s.backoffs.clear();
+            s.abort_reasons.clear();
+            s.start_promise = None;
+            s.start_tx = None;
+            (
+                std::mem::take(&mut s.watchers),
+                std::mem::take(&mut s.push_signals),
+                s.start_signal.take(),
+                std::mem::take(&mut s.controllers),
+            )
+        };
+        drop(controllers);
+        for (signal, listener) in signals.into_values().chain(start_signal) {
+            self.host.unlisten(&signal, listener);
+        }
+        // Nothing will change any more: whoever waits for the queue to stop or idle is done.
+        for w in watchers {
+            let _ = w.tx.send(Ok(self.host.undefined()));
+        }
+    }
+
+    /// Whether `free()` was called.
+    pub fn is_freed(&self) -> bool {
+        self.state.borrow().freed
+    }
+
+    // ---- jobs --------------------------------------------------------------------------
+
+    /// Adds a job with default options and returns its id (Go `Push`); never runs it here.
+    ///
+    /// # Errors
+    /// [`PushError::Closed`] or [`PushError::Freed`]; nothing is queued.
+    pub fn push(&self, runner: H::Runner) -> Result<JobId, PushError<H::Value>> {
+        let mut s = self.live().map_err(|_| PushError::Freed)?;
+        let id = s.sched.push(runner, PushOptions::default()).map_err(|_| PushError::Closed)?;
+        if !s.scheduled {
+            self.schedule(&mut s);
+        }
+        Ok(id)
+    }
+
+    /// Adds jobs with default options, all or nothing; returns the first id (the others
+    /// follow it).
+    ///
+    /// # Errors
+    /// As [`push`](Self::push).
+    pub fn push_many(&self, runners: Vec<H::Runner>) -> Result<JobId, PushError<H::Value>> {
+        let mut s = self.live().map_err(|_| PushError::Freed)?;
+        let n = runners.len();
+        let mut it = runners.into_iter();
+        // `push_many` asks for exactly `n` runners, and `it` holds `n`.
+        let first = s
+            .sched
+            .push_many(n, || it.next().expect("push_many asks for exactly n jobs; cannot fail"))
+            .map_err(|_| PushError::Closed)?;
+        if n > 0 && !s.scheduled {
+            self.schedule(&mut s);
+        }
+        Ok(first)
+    }
+
+    /// Adds a job with options and returns its id.
+    ///
+    /// # Errors
+    /// [`PushError`]: aborted signal (its reason), closed, the signal's listener threw, freed.
+    pub fn push_with(
+        &self,
+        runner: H::Runner,
+        opts: JobOptions<H::Value>,
+    ) -> Result<JobId, PushError<H::Value>> {
+        // Listening first, with nothing borrowed (user code): if it throws, nothing is queued.
+        // The listener is keyed by the id the job will get; should the listener push a job
+        // itself (taking that id), listen again for the next one.
+        let mut listener: Option<(JobId, H::Listener)> = None;
+        let mut s = loop {
+            self.live().map_err(|_| PushError::Freed)?;
+            // With nothing borrowed: a signal's `aborted` getter may be user code.
+            if let Some(sig) = opts.signal.as_ref() {
+                if let Ok(Some(reason)) | Err(reason) = self.host.aborted(sig) {
+                    if let Some((_, l)) = listener.take() {
+                        self.host.unlisten(sig, l);
+                    }
+                    return Err(PushError::Aborted(reason));
+                }
+            }
+            let s = self.live().map_err(|_| PushError::Freed)?;
+            if !s.sched.is_open() {
+                if let (Some(sig), Some((_, l))) = (opts.signal.as_ref(), listener.take()) {
+                    drop(s);
+                    self.host.unlisten(sig, l);
+                }
+                return Err(PushError::Closed);
+            }
+            let expected = s.sched.next_id();
+            let Some(sig) = opts.signal.as_ref() else { break s };
+            if listener.as_ref().is_some_and(|(key, _)| *key == expected) {
+                break s;
+            }
+            drop(s);
+            if let Some((_, l)) = listener.take() {
+                self.host.unlisten(sig, l);
+            }
+            listener = Some((expected, self.host.listen(sig, expected).map_err(PushError::Signal)?));
+        };
+        let listener = listener.map(|(_, l)| l);
+        let core_opts = PushOptions { priority: opts.priority, timeout: opts.timeout };
+        let pushed = if opts.retries > 0 {
+            let backoff = match &opts.backoff {
+                BackoffOption::Core(b) => *b,
+                BackoffOption::Function(_) => Backoff::Host,
+            };
+            let policy = RetryPolicy { retries: opts.retries, backoff };
+            s.sched.push_retrying(runner, core_opts, policy)
+        } else {
+            s.sched.push(runner, core_opts)
+        }
+        .map_err(|_| PushError::Closed);
+        let id = match pushed {
+            Ok(id) => id,
+            Err(e) => {
+                drop(s);
+                if let (Some(sig), Some(l)) = (opts.signal, listener) {
+                    self.host.unlisten(&sig, l);
+                }
+                return Err(e);
+            }
+        };
+        if opts.retries > 0 {
+            if let BackoffOption::Function(f) = opts.backoff {
+                s.backoffs.insert(id, f);
+            }
+        }
+        if let (Some(sig), Some(l)) = (opts.signal, listener) {
+            s.push_signals.insert(id, (sig, l));
+        }
+        s.timed = s.sched.needs_clock();
+        if !s.scheduled {
+            self.schedule(&mut s);
+        }
+        Ok(id)
+    }
+
+    /// Fails a waiting or running job with `reason` (`None`: an `AbortError`): a waiting job
+    /// leaves the queue, a running one frees its slot and its late outcome is ignored.
+    /// Returns false when the job had finished or is unknown.
+    ///
+    /// # Errors
+    /// [`Freed`].
+    pub fn cancel(&self, id: JobId, reason: Option<H::Value>) -> Result<bool, Freed> {
+        self.live()?;
+        let reason = reason.unwrap_or_else(|| self.host.abort_error());
+        Ok(self.cancel_job(id, reason))
+    }
+
+    /// Gives a waiting job a new priority; false when it is not waiting.
+    ///
+    /// # Errors
+    /// [`Freed`].
+    pub fn set_priority(&self, id: JobId, priority: f64) -> Result<bool, Freed> {
+        Ok(self.live()?.sched.set_priority(id, priority))
+    }
+
+    // ---- tracking ----------------------------------------------------------------------
+
+    /// Go `Fetch`: a finished job's value, deleting its record.
+    ///
+    /// # Errors
+    /// [`ResultError`]: a gorqs code, the job's own error, or freed.
+    pub fn result(&self, id: JobId) -> Result<H::Value, ResultError<H::Value>> {
+        let mut s = self.live().map_err(|_| ResultError::Freed)?;
+        let r = s.sched.result(id);
+        if s.timed {
+            self.arm_timer(&mut s); // its TTL deadline may be gone
+        }
+        drop(s);
+        r.map_err(|e| match e {
+            Lookup::Code(code) => ResultError::Code(code),
+            Lookup::Failed(fail) => ResultError::Failed(self.fail_value(fail)),
+        })
+    }
+
+    /// Where job `id` is; never deletes.
+    ///
+    /// # Errors
+    /// [`Freed`].
+    pub fn status(&self, id: JobId) -> Result<Option<Status>, Freed> {
+        Ok(self.live()?.sched.status(id))
+    }
+
+    /// Settles with job `id`'s outcome once it finishes; at once for a finished tracked job
+    /// (record kept); rejects `ERR_NOT_FOUND` for an unknown id.
+    ///
+    /// # Errors
+    /// [`Freed`].
+    pub fn wait(&self, id: JobId) -> Result<H::Promise, Freed> {
+        let mut s = self.live()?;
+        let now = match s.sched.status(id) {
+            Some(Status::Pending | Status::Running) => {
+                let (tx, rx) = oneshot::channel();
+                s.waiters.entry(id).or_default().push(tx);
+                drop(s);
+                return Ok(self.host.promise(rx));
+            }
+            Some(Status::Succeeded | Status::Failed) => match s.sched.peek(id) {
+                Some(Ok(v)) => Ok(v.clone()),
+                Some(Err(fail)) => Err(fail.clone()),
+                None => Err(Fail::Thrown(self.host.error(ErrorCode::NotFound))),
+            },
+            None => Err(Fail::Thrown(self.host.error(ErrorCode::NotFound))),
+        };
+        drop(s);
+        let settlement = now.map_err(|f| self.fail_value(f));
+        Ok(self.settled_promise(settlement))
+    }
+
+    /// Go `Clear`: deletes every finished record; pending and running jobs keep theirs.
+    ///
+    /// # Errors
+    /// [`Freed`].
+    pub fn clear(&self) -> Result<(), Freed> {
+        let mut s = self.live()?;
+        s.sched.clear();
+        if s.timed {
+            self.arm_timer(&mut s); // records' TTL deadlines may be gone
+        }
+        Ok(())
+    }
+
+    /// Whether finished jobs are recorded.
+    ///
+    /// # Errors
+    /// [`Freed`].
+    pub fn tracks(&self) -> Result<bool, Freed> {
+        Ok(self.live()?.sched.config().track)
+    }
+
+    // ---- observing ---------------------------------------------------------------------
+
+    /// Jobs waiting to start (those waiting for a retry included).
+    ///
+    /// # Errors
+    /// [`Freed`].
+    pub fn size(&self) -> Result<usize, Freed> {
+        Ok(self.live()?.sched.waiting())
+    }
+
+    /// Jobs running.
+    ///
+    /// # Errors
+    /// [`Freed`].
+    pub fn running(&self) -> Result<usize, Freed> {
+        Ok(self.live()?.sched.running())
+    }
+
+    /// Resolves when nothing waits and nothing runs (at once if so already).
+    ///
+    /// # Errors
+    /// [`Freed`].
+    pub fn on_idle(&self) -> Result<H::Promise, Freed> {
+        self.watch(Watch::Idle)
+    }
+
+    /// Resolves when nothing waits (at once if so already).
+    ///
+    /// # Errors
+    /// [`Freed`].
+    pub fn on_empty(&self) -> Result<H::Promise, Freed> {
+        self.watch(Watch::Empty)
+    }
+
+    /// Resolves when fewer than `limit` jobs wait (at once if so already).
+    ///
+    /// # Errors
+    /// [`Freed`].
+    pub fn on_size_less_than(&self, limit: f64) -> Result<H::Promise, Freed> {
+        self.watch(Watch::SizeBelow(limit))
+    }
+
+    /// A listener for event type `bit` (see [`events`]) was added: from now on the queue
+    /// fires it. Jobs that start meanwhile see the new listener from their next step on.
+    ///
+    /// # Errors
+    /// [`Freed`].
+    pub fn listen(&self, bit: u8) -> Result<(), Freed> {
+        self.live()?.listening |= bit;
+        Ok(())
+    }
+
+    // ---- helpers shared by the submodules ------------------------------------------------
+
+    /// The value a failure settles with: the thrown value, or a `QueueError`.
+    fn fail_value(&self, fail: Fail<H::Value>) -> H::Value {
+        match fail {
+            Fail::Thrown(v) => v,
+            Fail::Closed => self.host.error(ErrorCode::QueueClosed),
+            Fail::Timeout => self.host.error(ErrorCode::Timeout),
+        }
+    }
+
+    /// A promise settled at once.
+    fn settled_promise(&self, settlement: Settlement<H::Value>) -> H::Promise {
+        let (tx, rx) = oneshot::channel();
+        let _ = tx.send(settlement);
+        self.host.promise(rx)
+    }
+}

@@ -1,0 +1,149 @@
+//! Telling the world: waiters by id, waiters on the queue's state, events.
+
+use futures::channel::oneshot;
+
+use super::{events, Event, Executor, Freed, Promises, Settlement, State};
+use crate::core::JobId;
+
+/// What a state waiter waits for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Watch {
+    /// Nothing waits and nothing runs (`onIdle`).
+    Idle,
+    /// Nothing waits (`onEmpty`).
+    Empty,
+    /// Fewer than this many wait (`onSizeLessThan`).
+    SizeBelow(f64),
+    /// Nothing runs (`stop`'s promise).
+    NoneRunning,
+}
+
+/// A waiter on the queue's state.
+pub(super) struct Watcher<V> {
+    pub(super) watch: Watch,
+    pub(super) tx: oneshot::Sender<Settlement<V>>,
+}
+
+impl<H: Promises> State<H> {
+    /// Someone wants to hear about each settled job: waiters by id, completed/failed
+    /// listeners, push signals to unhook. False on the plain path, where values are not even
+    /// fetched from the host unless tracked.
+    pub(super) fn notifies(&self) -> bool {
+        self.listening & (events::COMPLETED | events::FAILED) != 0
+            || !self.waiters.is_empty()
+            || !self.push_signals.is_empty()
+    }
+
+    fn holds(&self, watch: Watch) -> bool {
+        match watch {
+            Watch::Idle => self.sched.is_idle(),
+            Watch::Empty => self.sched.waiting() == 0,
+            // Counts are far below 2^53: exact as f64.
+            Watch::SizeBelow(limit) => (self.sched.waiting() as f64) < limit,
+            Watch::NoneRunning => self.sched.running() == 0,
+        }
+    }
+}
+
+impl<H: Promises> Executor<H> {
+    /// A promise that resolves once `watch` holds (at once if it does already).
+    pub(super) fn watch(&self, watch: Watch) -> Result<H::Promise, Freed> {
+        let mut s = self.live()?;
+        let (tx, rx) = oneshot::channel();
+        if s.holds(watch) {
+            let _ = tx.send(Ok(self.host.undefined()));
+        } else {
+            s.watchers.push(Watcher { watch, tx });
+        }
+        drop(s);
+        Ok(self.host.promise(rx))
+    }
+
+    /// Resolves the watchers whose condition holds and fires `empty` / `idle` on the
+    /// transitions into those states.
+    pub(super) fn check_watchers(&self) {
+        let (ready, empty, idle) = {
+            let mut s = self.state.borrow_mut();
+            if s.freed {
+                return;
+            }
+            let mut ready = Vec::new();
+            if !s.watchers.is_empty() {
+                let watchers = std::mem::take(&mut s.watchers);
+                for w in watchers {
+                    if s.holds(w.watch) {
+                        ready.push(w.tx);
+                    } else {
+                        s.watchers.push(w);
+                    }
+                }
+            }
+            let (mut empty, mut idle) = (false, false);
+            if s.listening & (events::EMPTY | events::IDLE) != 0 {
+                let waiting = s.sched.waiting();
+                if waiting != 0 {
+                    s.empty_fired = false;
+                } else if !s.empty_fired && s.listening & events::EMPTY != 0 {
+                    s.empty_fired = true;
+                    empty = true;
+                }
+                if waiting == 0
+                    && s.sched.running() == 0
+                    && !s.idle_fired
+                    && s.listening & events::IDLE != 0
+                {
+                    s.idle_fired = true;
+                    idle = true;
+                }
+            }
+            (ready, empty, idle)
+        };
+        for tx in ready {
+            let _ = tx.send(Ok(self.host.undefined()));
+        }
+        if empty {
+            self.host.emit(Event::Empty);
+        }
+        if idle {
+            self.host.emit(Event::Idle);
+        }
+    }
+
+    /// Job `id` has its final outcome: its waiters settle, its push signal is unhooked, and
+    /// `completed` / `failed` fire.
+    pub(super) fn deliver(&self, id: JobId, settlement: Settlement<H::Value>) {
+        let (waiters, signal, emit) = {
+            let mut s = self.state.borrow_mut();
+            let waiters = if s.waiters.is_empty() { None } else { s.waiters.remove(&id) };
+            let signal = if s.push_signals.is_empty() { None } else { s.push_signals.remove(&id) };
+            let bit = if settlement.is_ok() { events::COMPLETED } else { events::FAILED };
+            (waiters, signal, s.listening & bit != 0)
+        };
+        if let Some((signal, listener)) = signal {
+            self.host.unlisten(&signal, listener);
+        }
+        for tx in waiters.into_iter().flatten() {
+            let _ = tx.send(settlement.clone());
+        }
+        if emit {
+            match &settlement {
+                Ok(value) => self.host.emit(Event::Completed(id, value)),
+                Err(error) => self.host.emit(Event::Failed(id, error)),
+            }
+        }
+    }
+
+    /// [`deliver`](Self::deliver) of a failure the queue made (timeout, closed), when anyone
+    /// would hear of it.
+    pub(super) fn deliver_if_needed(&self, id: JobId, error: impl FnOnce() -> H::Value) {
+        let needed = {
+            let s = self.state.borrow();
+            s.listening & events::FAILED != 0
+                || s.waiters.contains_key(&id)
+                || s.push_signals.contains_key(&id)
+        };
+        if needed {
+            self.deliver(id, Err(error()));
+        }
+    }
+}

@@ -1,0 +1,305 @@
+//! The run loop: starting jobs, their outcomes, time slices, the timer.
+//!
+//! Entry points from the host: [`Executor::drive`] (the microtask armed by `schedule`),
+//! [`Executor::resume`] (the macrotask after a spent slice), [`Executor::settle`] (a
+//! followed thenable settled), [`Executor::on_timer`].
+
+use super::{events, Executor, Promises, Ran, State, CHECK_MS, MAX_STRIDE, SLICE_MS};
+use crate::core::{ErrorCode, Fail, JobId, Settled};
+
+impl<H: Promises> Executor<H> {
+    /// Arms one drive in a microtask: never inside the caller's call.
+    pub(super) fn schedule(&self, s: &mut State<H>) {
+        if s.scheduled || s.freed {
+            return;
+        }
+        s.scheduled = true;
+        // Work arriving at a queue with nothing running starts a fresh slice: the time it sat
+        // idle was the event loop's, not ours.
+        if !s.draining && s.sched.running() == 0 {
+            s.fresh = true;
+        }
+        self.host.schedule();
+    }
+
+    /// The scheduled microtask: runs every job that may start now.
+    pub fn drive(&self) {
+        {
+            let mut s = self.state.borrow_mut();
+            s.scheduled = false;
+            if s.freed || s.draining {
+                return;
+            }
+            if s.fresh {
+                s.fresh = false;
+                s.slice_end = self.host.now() + SLICE_MS;
+            }
+        }
+        self.run();
+    }
+
+    /// The macrotask after a spent slice: a new slice begins.
+    pub fn resume(&self) {
+        {
+            let mut s = self.state.borrow_mut();
+            s.spent = false;
+            if s.freed || s.draining {
+                return;
+            }
+            s.slice_end = self.host.now() + SLICE_MS;
+        }
+        self.run();
+    }
+
+    /// Counts a job against the slice and says whether another may start now; when the slice
+    /// is spent it arms the macrotask that goes on, and says no. Reads the clock every
+    /// `stride` jobs (a zero reading means "too soon to tell", not "jobs are free").
+    fn may_continue(&self, s: &mut State<H>) -> bool {
+        if s.spent {
+            return false;
+        }
+        s.count += 1;
+        if s.count < s.stride {
+            return true;
+        }
+        let t = self.host.now();
+        let elapsed = t - s.last_check;
+        if elapsed > 0.0 {
+            let per_job = elapsed / f64::from(s.count);
+            s.last_check = t;
+            s.count = 0;
+            // > 0 here (maybe infinite); the saturating cast and the clamp keep it in 1..=MAX.
+            s.stride = ((CHECK_MS / per_job) as u32).clamp(1, MAX_STRIDE);
+        } else {
+            // Too soon to tell (a coarse clock, or a read just after the last): look again
+            // after twice as many jobs, counted from the last reading that moved.
+            if s.stride >= MAX_STRIDE {
+                s.count = 0;
+            }
+            s.stride = (s.stride * 2).min(MAX_STRIDE);
+        }
+        if t < s.slice_end {
+            return true;
+        }
+        s.spent = true;
+        self.host.yield_slice();
+        false
+    }
+
+    /// Starts jobs one after another while one may start, handling each synchronous outcome
+    /// before the next starts and handing each thenable to the host to follow.
+    fn run(&self) {
+        self.state.borrow_mut().draining = true;
+        loop {
+            let (id, runner, attempt, active, empty) = {
+                let mut s = self.state.borrow_mut();
+                if s.freed || !self.may_continue(&mut s) {
+                    break;
+                }
+                let now = if s.timed { self.host.now() } else { 0.0 };
+                let Some(started) = s.sched.start_next(now) else { break };
+                let id = started.id;
+                // 1 for a job without retries; `finish_attempt` checks it either way.
+                let attempt = s.sched.attempt(id).unwrap_or(1);
+                if attempt > 1 {
+                    // A new try: the last one's aborted signal is not this one's.
+                    s.controllers.remove(&id);
+                    s.abort_reasons.remove(&id);
+                }
+                if s.timed {
+                    self.arm_timer(&mut s);
+                }
+                s.idle_fired = false;
+                let active = s.listening & events::ACTIVE != 0;
+                let empty = s.listening & events::EMPTY != 0 && s.sched.waiting() == 0;
+                if empty {
+                    s.empty_fired = true;
+                }
+                (id, started.job, attempt, active, empty)
+            };
+            if active {
+                self.host.emit(super::Event::Active(id));
+            }
+            if empty {
+                self.host.emit(super::Event::Empty);
+            }
+            if self.state.borrow().freed {
+                break;
+            }
+            let ran = self.host.call(&runner, id, attempt);
+            drop(runner);
+            match ran {
+                Ran::Thenable => self.host.follow(id, attempt),
+                Ran::Value | Ran::Threw => self.finish(id, attempt, ran),
+            }
+        }
+        self.state.borrow_mut().draining = false;
+        self.pass_done();
+    }
+
+    /// End of a pass: the timer, and whoever watches the queue's state.
+    fn pass_done(&self) {
+        {
+            let mut s = self.state.borrow_mut();
+            if s.freed {
+                return;
+            }
+            if s.timed {
+                self.arm_timer(&mut s);
+            }
+        }
+        self.check_watchers();
+    }
+
+    /// A followed thenable of job `id`'s try `attempt` settled (the host classified the
+    /// value). Records it, then goes on running jobs right here: no task hop.
+    pub fn settle(&self, id: JobId, attempt: u32, ran: Ran) {
+        if ran == Ran::Thenable {
+            // Fulfilled with another thenable: followed on, as a promise adopts it.
+            self.host.follow(id, attempt);
+            return;
+        }
+        let go_on = {
+            let mut s = self.state.borrow_mut();
+            if s.freed {
+                drop(s);
+                self.finish_freed(id, ran);
+                return;
+            }
+            !s.draining && self.may_continue(&mut s)
+        };
+        self.finish(id, attempt, ran);
+        if go_on {
+            self.run();
+        } else if !self.state.borrow().draining {
+            self.pass_done();
+        }
+    }
+
+    /// Job `id`'s try `attempt` returned or threw (`ran`, its value in the host): records the
+    /// outcome and tells whoever waits for it.
+    fn finish(&self, id: JobId, attempt: u32, ran: Ran) {
+        let delivery = {
+            let mut s = self.state.borrow_mut();
+            if s.freed {
+                drop(s);
+                self.finish_freed(id, ran);
+                return;
+            }
+            let notify = s.notifies();
+            let value = if notify || s.sched.config().track {
+                self.host.take_value()
+            } else {
+                self.host.undefined()
+            };
+            let now = if s.timed { self.host.now() } else { 0.0 };
+            let outcome = if ran == Ran::Value { Ok(value) } else { Err(Fail::Thrown(value)) };
+            let settled = s.sched.finish_attempt(id, attempt, outcome, now);
+            let ignored = matches!(settled, Settled::Ignored(_));
+            if !s.backoffs.is_empty() && !ignored && !matches!(settled, Settled::Retrying(_)) {
+                s.backoffs.remove(&id); // settled for good: no more retries to time
+            }
+            if !s.controllers.is_empty() || !s.abort_reasons.is_empty() {
+                s.forget_abort(id, attempt, ignored);
+            }
+            if s.sched.has_evicted() {
+                s.sched.take_evicted(); // the scheduler dropped their values itself
+            }
+            match settled {
+                Settled::Ignored(_) => return,
+                Settled::Retrying(_) => None,
+                Settled::Recorded if notify => s.sched.peek(id).cloned(),
+                Settled::Forgotten(outcome) if notify => Some(outcome),
+                Settled::Recorded | Settled::Forgotten(_) => return,
+            }
+        };
+        match delivery {
+            None => self.retry_later(id, attempt),
+            Some(outcome) => {
+                let settlement = outcome.map_err(|f| self.fail_value(f));
+                self.deliver(id, settlement);
+            }
+        }
+    }
+
+    /// A job that was running when the queue was freed has its outcome: only its waiters
+    /// hear of it (nothing is recorded any more).
+    fn finish_freed(&self, id: JobId, ran: Ran) {
+        let Some(waiters) = self.state.borrow_mut().waiters.remove(&id) else { return };
+        let value = self.host.take_value();
+        let settlement = if ran == Ran::Value { Ok(value) } else { Err(value) };
+        for tx in waiters {
+            let _ = tx.send(settlement.clone());
+        }
+    }
+
+    /// Job `id`'s try `failed` failed and it waits for a retry: asks the user's backoff
+    /// function (if it has one) for the wait, re-arms the timer, schedules a drive.
+    pub(super) fn retry_later(&self, id: JobId, failed: u32) {
+        let function = self.state.borrow().backoffs.get(&id).cloned();
+        // A throwing backoff, or one returning a bad value, retries at once rather than losing
+        // the job.
+        let delay = function.map(|f| self.host.backoff(&f, failed).unwrap_or(0.0));
+        let mut s = self.state.borrow_mut();
+        if let Some(delay) = delay {
+            s.sched.set_retry_delay(id, delay);
+        }
+        s.timed = s.sched.needs_clock();
+        self.arm_timer(&mut s);
+        self.schedule(&mut s); // a retry due at once is waiting already
+    }
+
+    /// Keeps the host's one timer at the scheduler's next deadline (a job's timeout, a retry
+    /// coming due, a record's TTL, a rate-limit window's end), or none.
+    pub(super) fn arm_timer(&self, s: &mut State<H>) {
+        let at = s.sched.next_deadline();
+        if at != s.timer_at {
+            s.timer_at = at;
+            self.host.set_timer(at);
+        }
+    }
+
+    /// The host's timer fired: times out jobs, brings retries back in line, drops old records,
+    /// opens a new rate-limit window.
+    pub fn on_timer(&self) {
+        let expired = {
+            let mut s = self.state.borrow_mut();
+            s.timer_at = None;
+            if s.freed {
+                return;
+            }
+            let now = self.host.now();
+            let expired = s.sched.expire_attempts(now);
+            if !s.backoffs.is_empty() {
+                for t in expired.iter().filter(|t| !t.will_retry) {
+                    s.backoffs.remove(&t.id); // settled for good: no more retries to time
+                }
+            }
+            expired
+        };
+        for t in &expired {
+            let error = self.host.error(ErrorCode::Timeout);
+            self.abort_job(t.id, &error);
+            if t.will_retry {
+                let failed = self.state.borrow().sched.attempt(t.id).map_or(1, |a| a.saturating_sub(1));
+                self.retry_later(t.id, failed);
+            } else {
+                self.deliver_if_needed(t.id, || error);
+            }
+        }
+        {
+            let mut s = self.state.borrow_mut();
+            if s.freed {
+                return;
+            }
+            if s.sched.has_evicted() {
+                s.sched.take_evicted();
+            }
+            self.arm_timer(&mut s);
+            if !expired.is_empty() || s.sched.can_start() {
+                self.schedule(&mut s);
+            }
+        }
+        self.check_watchers();
+    }
+}
