@@ -38,7 +38,7 @@ export function wasmBytes() {
 ' "$core/gorqs_core_bg.wasm" "$core/wasm_inline.js"
 
 common=(pkg/src/index.js --bundle --platform=neutral --target=es2022 --log-level=warning
-  --legal-comments=none --banner:js="// gorqs $(node -p 'require("./pkg/package.json").version'); see README.md")
+  --legal-comments=none --log-override:duplicate-object-key=silent --banner:js="// gorqs $(node -p 'require("./pkg/package.json").version'); see README.md")
 esbuild "${common[@]}" --format=esm --outfile="$out/gorqs.mjs"
 # wasm-bindgen's default init() locates the .wasm with import.meta.url; gorqs never calls it
 # (initSync with the inlined bytes), so its emptiness in CommonJS does not matter.

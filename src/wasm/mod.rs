@@ -1,10 +1,13 @@
-//! The wasm-bindgen layer: exposes the scheduling core to the JS `Queue` class.
+//! The wasm-bindgen layer: the `Queue` class and the JS host of its executor.
 //!
-//! Only numbers cross this boundary on a job's path. JS values (runners, results, errors) stay
-//! on the JS side, stored beside the job's id; the core decides what runs when and keeps each
-//! job's state. That keeps every per-job call a plain numeric call (a few ns in V8) with no
-//! externref table traffic and no closure per job.
+//! - [`queue`]: the exported class; checks JS arguments and translates answers and errors.
+//! - `options`: reading and checking options objects (serde-wasm-bindgen).
+//! - `js_host`: the executor's [`Host`](crate::executor::Host) over the JS snippet
+//!   `host.js`, and the callbacks from JS into the executor.
 
-mod core_handle;
+mod js_host;
+mod options;
+pub mod queue;
 
-pub use core_handle::{error_code, error_message, CoreHandle};
+pub use js_host::JsHost;
+pub use queue::Queue;

@@ -1,0 +1,262 @@
+// The JS side of the executor's host (src/wasm/js_host.rs): what only JS can do, each in one
+// crossing. No queue state and no decision lives here: Rust decides, this file calls.
+
+/** Code → Go message, installed by Rust (src/core/error.rs is the one place they are written). */
+const MESSAGES = new Map();
+
+export function setMessage(code, message) {
+  MESSAGES.set(code, message);
+}
+
+/** An error raised by the queue itself (not by a job): check `err.code`. */
+export class QueueError extends Error {
+  constructor(code, message) {
+    super(message ?? MESSAGES.get(code) ?? code);
+    this.code = code;
+  }
+
+  get name() {
+    return "QueueError";
+  }
+}
+
+export function queueError(code, message) {
+  return new QueueError(code, message);
+}
+
+export function abortError() {
+  return typeof DOMException === "function"
+    ? new DOMException("This operation was aborted", "AbortError")
+    : Object.assign(new Error("This operation was aborted"), { name: "AbortError" });
+}
+
+/** `value` as in p-queue's messages: `0` (number). */
+export function show(value) {
+  let text;
+  try {
+    text = typeof value === "string" ? JSON.stringify(value) : String(value);
+  } catch {
+    text = Object.prototype.toString.call(value);
+  }
+  return `\`${text}\` (${typeName(value)})`;
+}
+
+export function typeName(value) {
+  return value === null ? "null" : typeof value;
+}
+
+/** 0: not a runner; 1: a function; 2: an object with a callable `run` (own or inherited). */
+export function runnerKind(r) {
+  if (typeof r === "function") return 1;
+  return r !== null && typeof r === "object" && typeof r.run === "function" ? 2 : 0;
+}
+
+export function isAbortSignal(s) {
+  return (
+    s !== null &&
+    typeof s === "object" &&
+    typeof s.aborted === "boolean" &&
+    typeof s.addEventListener === "function" &&
+    typeof s.removeEventListener === "function"
+  );
+}
+
+/** The values of `keys` of `object` (own or inherited; each getter run once), in order. */
+export function fields(object, keys) {
+  return keys.map((key) => object[key]);
+}
+
+/** 0 when `value` is no iterable, else its items in an array. */
+export function toArray(value) {
+  return value !== null && value !== undefined && typeof value[Symbol.iterator] === "function"
+    ? Array.from(value)
+    : 0;
+}
+
+/** Milliseconds, monotonic. */
+export const now =
+  typeof performance !== "undefined" && typeof performance.now === "function"
+    ? () => performance.now()
+    : () => Date.now();
+
+/**
+ * Runs `fn` in a new macrotask, after timers, I/O and rendering: setImmediate in Node (not
+ * clamped), a MessageChannel in browsers (setTimeout(0) is clamped to 4 ms there).
+ */
+export function macrotask(fn) {
+  if (typeof setImmediate === "function") return void setImmediate(fn);
+  if (typeof MessageChannel !== "function") return void setTimeout(fn, 0);
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    channel.port1.close();
+    fn();
+  };
+  channel.port2.postMessage(0);
+}
+
+export function setTimer(fn, ms) {
+  return setTimeout(fn, ms);
+}
+
+export function clearTimer(handle) {
+  clearTimeout(handle);
+}
+
+/** Calls a user's backoff function; -1 when it threw or gave no number of ms ≥ 0. */
+export function callBackoff(fn, attempt) {
+  try {
+    const ms = fn(attempt);
+    return typeof ms === "number" && ms >= 0 ? ms : -1;
+  } catch {
+    return -1;
+  }
+}
+
+export function listen(signal, key, aborted) {
+  const onAbort = () => aborted(key, signal.reason);
+  signal.addEventListener("abort", onAbort, { once: true });
+  return onAbort;
+}
+
+export function unlisten(signal, onAbort) {
+  try {
+    signal.removeEventListener("abort", onAbort);
+  } catch {
+    // A signal-like object whose removeEventListener throws: nothing more to do.
+  }
+}
+
+export function isAborted(signal) {
+  return Boolean(signal.aborted);
+}
+
+export function reasonOf(signal) {
+  return signal.reason;
+}
+
+export function newController() {
+  return new AbortController();
+}
+
+export function abortWith(controller, reason) {
+  controller.abort(reason);
+}
+
+export function signalOf(controller) {
+  return controller.signal;
+}
+
+/** What a job's `run(ctx)` receives. `signal` is made on first read only (by Rust). */
+class JobContext {
+  #signalFor;
+  constructor(id, attempt, signalFor) {
+    this.id = id;
+    this.attempt = attempt;
+    this.#signalFor = signalFor;
+  }
+
+  /** Aborts when the job times out, its own signal aborts, or `cancel(id)` is called. */
+  get signal() {
+    return this.#signalFor(this.id);
+  }
+}
+
+// The value of the last classification and, for a thenable, its `then`: written by
+// invoke/follow's handlers, read at once by Rust (takeValue / follow). Never kept across jobs.
+let out;
+let outThen;
+
+/** 0 value, 2 thenable (`then` read once, as a promise would); a throwing getter throws. */
+function classify(value) {
+  out = value;
+  outThen = undefined;
+  if (value !== null && (typeof value === "object" || typeof value === "function")) {
+    const then = value.then;
+    if (typeof then === "function") {
+      outThen = then;
+      return 2;
+    }
+  }
+  return 0;
+}
+
+const EVENT_TYPES = ["active", "completed", "failed", "empty", "idle"];
+
+/** One queue's host: the callbacks into its Rust executor and the target of its events. */
+export class Host {
+  constructor(settle, signalFor) {
+    this.settle = settle;
+    this.signalFor = signalFor;
+    this.target = new EventTarget();
+  }
+
+  /** Calls the runner; returns 0 value, 1 threw, 2 thenable (the value waits in `out`). */
+  invoke(runner, id, attempt) {
+    try {
+      const ctx = new JobContext(id, attempt, this.signalFor);
+      return classify(typeof runner === "function" ? runner(ctx) : runner.run(ctx));
+    } catch (e) {
+      out = e;
+      return 1;
+    }
+  }
+
+  takeValue() {
+    const value = out;
+    out = undefined;
+    return value;
+  }
+
+  /** Follows the thenable of the last classification; Rust hears through `settle`. */
+  follow(id, attempt) {
+    const thenable = out;
+    const then = outThen;
+    out = outThen = undefined;
+    const settle = this.settle;
+    let done = false;
+    const fail = (e) => {
+      if (done) return;
+      done = true;
+      out = e;
+      settle(id, attempt, 1);
+    };
+    try {
+      then.call(
+        thenable,
+        (value) => {
+          if (done) return;
+          done = true;
+          let kind;
+          try {
+            kind = classify(value);
+          } catch (e) {
+            out = e;
+            kind = 1;
+          }
+          settle(id, attempt, kind);
+        },
+        fail,
+      );
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  on(type, listener, options) {
+    this.target.addEventListener(type, listener, options);
+  }
+
+  off(type, listener, options) {
+    this.target.removeEventListener(type, listener, options);
+  }
+
+  dispatch(event) {
+    return this.target.dispatchEvent(event);
+  }
+
+  /** Fires event `kind` (0 active, 1 completed, 2 failed, 3 empty, 4 idle). */
+  emit(kind, id, value) {
+    const detail = kind === 0 ? { id } : kind === 1 ? { id, value } : kind === 2 ? { id, error: value } : null;
+    this.target.dispatchEvent(new CustomEvent(EVENT_TYPES[kind], { detail }));
+  }
+}

@@ -1,0 +1,331 @@
+//! The JS host of the executor: [`Host`] over the JS snippet `host.js`, one crossing per
+//! call, and the callbacks from JS back into the executor.
+//!
+//! Callbacks are wasm-bindgen `Closure`s made once per queue (never per job) holding a `Weak`
+//! reference to the executor, so a dropped queue is not kept alive by its own callbacks. They
+//! are `Fn`, not `FnMut`: a settlement may arrive from inside another callback (a thenable
+//! that settles inside `then`), and an `FnMut` closure refuses to be re-entered.
+
+use std::cell::RefCell;
+use std::rc::Weak;
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::core::{ErrorCode, JobId};
+use crate::executor::{Event, Executor, Host, Promises, Ran, Waiter};
+
+/// The executor as the binding uses it.
+pub(super) type Exec = Executor<JsHost>;
+
+/// Bindings to the JS snippet (copied into the package by wasm-bindgen).
+pub(super) mod shim {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(module = "/src/wasm/host.js")]
+    extern "C" {
+        /// One queue's JS side (the snippet's `Host` class).
+        #[wasm_bindgen(js_name = Host)]
+        pub type HostShim;
+        #[wasm_bindgen(constructor, js_class = Host)]
+        pub fn new(settle: &js_sys::Function, signal_for: &js_sys::Function) -> HostShim;
+        #[wasm_bindgen(method, js_class = Host)]
+        pub fn invoke(this: &HostShim, runner: &JsValue, id: f64, attempt: u32) -> u32;
+        #[wasm_bindgen(method, js_class = Host, js_name = takeValue)]
+        pub fn take_value(this: &HostShim) -> JsValue;
+        #[wasm_bindgen(method, js_class = Host)]
+        pub fn follow(this: &HostShim, id: f64, attempt: u32);
+        #[wasm_bindgen(method, js_class = Host)]
+        pub fn emit(this: &HostShim, kind: u32, id: f64, value: &JsValue);
+        #[wasm_bindgen(method, js_class = Host, catch)]
+        pub fn on(this: &HostShim, kind: &JsValue, listener: &JsValue, options: &JsValue) -> Result<(), JsValue>;
+        #[wasm_bindgen(method, js_class = Host, catch)]
+        pub fn off(this: &HostShim, kind: &JsValue, listener: &JsValue, options: &JsValue) -> Result<(), JsValue>;
+        #[wasm_bindgen(method, js_class = Host, catch)]
+        pub fn dispatch(this: &HostShim, event: &JsValue) -> Result<bool, JsValue>;
+
+        #[wasm_bindgen(js_name = setMessage)]
+        pub fn set_message(code: &str, message: &str);
+        #[wasm_bindgen(js_name = queueError)]
+        pub fn queue_error(code: &str, message: &str) -> JsValue;
+        /// The `QueueError` class.
+        #[wasm_bindgen(thread_local_v2, js_name = QueueError)]
+        pub static QUEUE_ERROR: JsValue;
+        #[wasm_bindgen(js_name = abortError)]
+        pub fn abort_error() -> JsValue;
+        pub fn show(value: &JsValue) -> String;
+        #[wasm_bindgen(js_name = typeName)]
+        pub fn type_name(value: &JsValue) -> String;
+        // Imports that run user code (getters, proxies) are `catch`: a JS exception never
+        // unwinds through Rust frames, whose borrows would then stay taken.
+        #[wasm_bindgen(js_name = runnerKind, catch)]
+        pub fn runner_kind(value: &JsValue) -> Result<u32, JsValue>;
+        #[wasm_bindgen(js_name = isAbortSignal, catch)]
+        pub fn is_abort_signal(value: &JsValue) -> Result<bool, JsValue>;
+        #[wasm_bindgen(catch)]
+        pub fn fields(object: &JsValue, keys: &js_sys::Array) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(js_name = toArray, catch)]
+        pub fn to_array(value: &JsValue) -> Result<JsValue, JsValue>;
+        pub fn now() -> f64;
+        pub fn macrotask(f: &js_sys::Function);
+        #[wasm_bindgen(js_name = setTimer)]
+        pub fn set_timer(f: &js_sys::Function, ms: f64) -> JsValue;
+        #[wasm_bindgen(js_name = clearTimer)]
+        pub fn clear_timer(handle: &JsValue);
+        #[wasm_bindgen(js_name = callBackoff)]
+        pub fn call_backoff(f: &JsValue, attempt: u32) -> f64;
+        #[wasm_bindgen(catch)]
+        pub fn listen(signal: &JsValue, key: f64, aborted: &js_sys::Function) -> Result<JsValue, JsValue>;
+        pub fn unlisten(signal: &JsValue, listener: &JsValue);
+        #[wasm_bindgen(js_name = isAborted, catch)]
+        pub fn is_aborted(signal: &JsValue) -> Result<bool, JsValue>;
+        #[wasm_bindgen(js_name = reasonOf, catch)]
+        pub fn reason_of(signal: &JsValue) -> Result<JsValue, JsValue>;
+        #[wasm_bindgen(js_name = newController)]
+        pub fn new_controller() -> JsValue;
+        #[wasm_bindgen(js_name = abortWith)]
+        pub fn abort_with(controller: &JsValue, reason: &JsValue);
+        #[wasm_bindgen(js_name = signalOf)]
+        pub fn signal_of(controller: &JsValue) -> JsValue;
+    }
+
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_name = queueMicrotask)]
+        pub fn queue_microtask(f: &js_sys::Function);
+    }
+}
+
+/// The longest delay `setTimeout` honours (ms); a later deadline wakes early and re-arms.
+const MAX_TIMER_MS: f64 = 2_147_483_647.0;
+
+/// The error codes' Go messages, installed once into the JS `QueueError` class.
+fn install_messages() {
+    thread_local!(static DONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+    if !DONE.with(|d| d.replace(true)) {
+        for code in ErrorCode::ALL {
+            shim::set_message(code.code(), code.message());
+        }
+    }
+}
+
+/// The `QueueError` class (messages installed).
+pub(super) fn queue_error_class() -> JsValue {
+    install_messages();
+    shim::QUEUE_ERROR.with(JsValue::clone)
+}
+
+/// A `QueueError` for `code`.
+pub(super) fn queue_error(code: ErrorCode) -> JsValue {
+    install_messages();
+    shim::queue_error(code.code(), code.message())
+}
+
+thread_local! {
+    /// `() => {}`: pre-handles the promises the queue hands out.
+    static NOOP: Closure<dyn FnMut(JsValue)> = Closure::new(|_| {});
+}
+
+/// The JS host of one queue.
+pub struct JsHost {
+    js: shim::HostShim,
+    drive: Closure<dyn Fn()>,
+    resume: Closure<dyn Fn()>,
+    timer: Closure<dyn Fn()>,
+    aborted: Closure<dyn Fn(f64, JsValue)>,
+    // Held for the shim, which calls them.
+    _settle: Closure<dyn Fn(f64, u32, u32)>,
+    _signal_for: Closure<dyn Fn(f64) -> JsValue>,
+    /// The armed `setTimeout` handle.
+    timer_handle: RefCell<Option<JsValue>>,
+}
+
+/// A JS number as a job id (the executor's ids are far below 2^53). Negative, fractional or
+/// NaN numbers come out as 0, an id never given.
+pub(super) fn id_from(x: f64) -> JobId {
+    const MAX_SAFE: f64 = 9_007_199_254_740_992.0;
+    if (1.0..=MAX_SAFE).contains(&x) && x.fract() == 0.0 {
+        // In range and integral: exact.
+        x as JobId
+    } else {
+        0
+    }
+}
+
+fn ran_from(kind: u32) -> Ran {
+    match kind {
+        0 => Ran::Value,
+        2 => Ran::Thenable,
+        _ => Ran::Threw,
+    }
+}
+
+impl JsHost {
+    /// The host of the executor behind `weak`; made inside `Rc::new_cyclic`.
+    pub(super) fn new(weak: &Weak<Exec>) -> JsHost {
+        let on = |f: fn(&Exec)| {
+            let weak = weak.clone();
+            Closure::<dyn Fn()>::new(move || {
+                if let Some(exec) = weak.upgrade() {
+                    f(&exec);
+                }
+            })
+        };
+        let drive = on(Exec::drive);
+        let resume = on(Exec::resume);
+        let timer = on(Exec::on_timer);
+        let w = weak.clone();
+        let settle = Closure::<dyn Fn(f64, u32, u32)>::new(move |id: f64, attempt: u32, kind: u32| {
+            if let Some(exec) = w.upgrade() {
+                exec.settle(id_from(id), attempt, ran_from(kind));
+            }
+        });
+        let w = weak.clone();
+        let signal_for = Closure::<dyn Fn(f64) -> JsValue>::new(move |id: f64| match w.upgrade() {
+            Some(exec) => exec.signal_for(id_from(id)),
+            // A context read after its queue was dropped: a signal nothing will abort.
+            None => shim::signal_of(&shim::new_controller()),
+        });
+        let w = weak.clone();
+        let aborted = Closure::<dyn Fn(f64, JsValue)>::new(move |key: f64, reason: JsValue| {
+            if let Some(exec) = w.upgrade() {
+                exec.signal_aborted(key as JobId, reason);
+            }
+        });
+        let js = shim::HostShim::new(settle.as_ref().unchecked_ref(), signal_for.as_ref().unchecked_ref());
+        JsHost {
+            js,
+            drive,
+            resume,
+            timer,
+            aborted,
+            _settle: settle,
+            _signal_for: signal_for,
+            timer_handle: RefCell::new(None),
+        }
+    }
+
+    /// The queue's JS side (events).
+    pub(super) fn shim(&self) -> &shim::HostShim {
+        &self.js
+    }
+}
+
+impl Host for JsHost {
+    type Runner = JsValue;
+    type Value = JsValue;
+    type Controller = JsValue;
+    type Listener = JsValue;
+
+    fn call(&self, runner: &JsValue, id: JobId, attempt: u32) -> Ran {
+        ran_from(self.js.invoke(runner, id as f64, attempt))
+    }
+
+    fn take_value(&self) -> JsValue {
+        self.js.take_value()
+    }
+
+    fn follow(&self, id: JobId, attempt: u32) {
+        self.js.follow(id as f64, attempt);
+    }
+
+    fn now(&self) -> f64 {
+        shim::now()
+    }
+
+    fn schedule(&self) {
+        shim::queue_microtask(self.drive.as_ref().unchecked_ref());
+    }
+
+    fn yield_slice(&self) {
+        shim::macrotask(self.resume.as_ref().unchecked_ref());
+    }
+
+    fn set_timer(&self, at: Option<f64>) {
+        let mut handle = self.timer_handle.borrow_mut();
+        if let Some(h) = handle.take() {
+            shim::clear_timer(&h);
+        }
+        if let Some(at) = at {
+            let ms = (at - shim::now()).clamp(0.0, MAX_TIMER_MS);
+            *handle = Some(shim::set_timer(self.timer.as_ref().unchecked_ref(), ms));
+        }
+    }
+
+    fn emit(&self, event: Event<'_, JsValue>) {
+        let undefined = JsValue::UNDEFINED;
+        let (kind, id, value) = match event {
+            Event::Active(id) => (0, id, &undefined),
+            Event::Completed(id, v) => (1, id, v),
+            Event::Failed(id, e) => (2, id, e),
+            Event::Empty => (3, 0, &undefined),
+            Event::Idle => (4, 0, &undefined),
+        };
+        self.js.emit(kind, id as f64, value);
+    }
+
+    fn error(&self, code: ErrorCode) -> JsValue {
+        queue_error(code)
+    }
+
+    fn abort_error(&self) -> JsValue {
+        shim::abort_error()
+    }
+
+    fn new_controller(&self) -> JsValue {
+        shim::new_controller()
+    }
+
+    fn abort(&self, controller: &JsValue, reason: &JsValue) {
+        shim::abort_with(controller, reason);
+    }
+
+    fn signal_of(&self, controller: &JsValue) -> JsValue {
+        shim::signal_of(controller)
+    }
+
+    fn aborted(&self, signal: &JsValue) -> Result<Option<JsValue>, JsValue> {
+        if shim::is_aborted(signal)? {
+            shim::reason_of(signal).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn listen(&self, signal: &JsValue, key: JobId) -> Result<JsValue, JsValue> {
+        shim::listen(signal, key as f64, self.aborted.as_ref().unchecked_ref())
+    }
+
+    fn unlisten(&self, signal: &JsValue, listener: JsValue) {
+        shim::unlisten(signal, &listener);
+    }
+
+    fn backoff(&self, function: &JsValue, attempt: u32) -> Option<f64> {
+        let ms = shim::call_backoff(function, attempt);
+        (ms >= 0.0).then_some(ms)
+    }
+}
+
+impl Promises for JsHost {
+    type Promise = Promise;
+
+    fn promise(&self, rx: Waiter<JsValue>) -> Promise {
+        let promise = wasm_bindgen_futures::future_to_promise(async move {
+            match rx.await {
+                Ok(settlement) => settlement,
+                // The queue was freed with this waiter pending: it never settles.
+                Err(_) => futures::future::pending().await,
+            }
+        });
+        // Pre-handled: a caller ignoring a rejected promise sees no unhandled rejection.
+        NOOP.with(|noop| {
+            let _ = promise.catch(noop);
+        });
+        promise
+    }
+
+    fn undefined(&self) -> JsValue {
+        JsValue::UNDEFINED
+    }
+}
