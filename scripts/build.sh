@@ -45,9 +45,6 @@ esbuild "${common[@]}" --format=esm --outfile="$out/gorqs.mjs"
 esbuild "${common[@]}" --format=cjs --log-override:empty-import-meta=silent --outfile="$out/gorqs.cjs"
 # TypeScript reads index.d.ts as ESM ("type": "module"); a CommonJS consumer needs a .d.cts.
 cp pkg/index.d.ts "$out/index.d.cts"
-# The wasm-bindgen browser test server serves .mjs with a non-JS MIME type, so the Rust tests
-# (tests/wasm/contract.rs) import this .js copy of the ESM bundle. Not shipped.
-mkdir -p "$out/test" && cp "$out/gorqs.mjs" "$out/test/gorqs.js"
 
 raw=$(wc -c < "$core/gorqs_core_bg.wasm")
 gz=$(gzip -9 -c "$core/gorqs_core_bg.wasm" | wc -c)
