@@ -61,6 +61,9 @@ suite stress-node node tests/stress/node-stress.mjs
 suite stress-chrome node scripts/browser-test.mjs --browser=chromium --page=/tests/stress/stress.html --timeout=300 --verbose
 # 20 rounds of 100,000 tracked jobs: wasm memory and JS heap per round must level off.
 suite leak node --expose-gc tests/stress/leak.mjs
+# Queues dropped without free(): busy ones finish their jobs, idle ones are collected (wasm
+# memory level), late callbacks of collected ones stay silent.
+suite dropped node --expose-gc tests/stress/dropped.mjs
 # Licences, banned crates, sources (cargo deny); npm audit where its endpoint answers.
 suite supply-chain bash scripts/supply-chain.sh
 

@@ -144,6 +144,13 @@ pub trait Host {
     /// Removes a listener made by [`listen`](Self::listen). Never throws.
     fn unlisten(&self, signal: &Self::Value, listener: Self::Listener);
 
+    /// The queue has work to finish (`true`: jobs waiting to run on an open queue, or jobs
+    /// running) or none any more. The JS host keeps the executor alive meanwhile, so a queue
+    /// whose JS object was dropped still runs its jobs, and an idle one is collected.
+    fn hold(&self, busy: bool) {
+        let _ = busy;
+    }
+
     /// Calls a user's backoff function with the attempt that failed; `None` when it threw or
     /// returned something that is not a number of ms ≥ 0 (the job then retries at once).
     fn backoff(&self, function: &Self::Value, attempt: u32) -> Option<f64>;

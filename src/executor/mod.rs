@@ -171,6 +171,8 @@ struct State<H: Promises> {
     timed: bool,
     /// When the host's timer is armed for; `None`: not armed.
     timer_at: Option<f64>,
+    /// What the host was last told by `hold`.
+    held: bool,
 
     // ---- observing
     /// Bits of [`events`] with listeners (sticky: removing a listener keeps its bit).
@@ -222,6 +224,7 @@ impl<H: Promises> Executor<H> {
             last_check: f64::NEG_INFINITY,
             timed,
             timer_at: None,
+            held: false,
             listening: 0,
             waiters: HashMap::new(),
             watchers: Vec::new(),
@@ -372,6 +375,7 @@ impl<H: Promises> Executor<H> {
         let (watchers, signals, start_signal, controllers) = {
             let mut s = self.state.borrow_mut();
             s.freed = true;
+            self.update_hold(&mut s);
             if s.timer_at.take().is_some() {
                 self.host.set_timer(None);
             }

@@ -67,6 +67,7 @@ impl<H: Promises> Executor<H> {
             if s.freed {
                 return;
             }
+            self.update_hold(&mut s);
             let mut ready = Vec::new();
             if !s.watchers.is_empty() {
                 let watchers = std::mem::take(&mut s.watchers);

@@ -10,6 +10,7 @@ use crate::core::{ErrorCode, Fail, JobId, Settled};
 impl<H: Promises> Executor<H> {
     /// Arms one drive in a microtask: never inside the caller's call.
     pub(super) fn schedule(&self, s: &mut State<H>) {
+        self.update_hold(s);
         if s.scheduled || s.freed {
             return;
         }
@@ -20,6 +21,17 @@ impl<H: Promises> Executor<H> {
             s.fresh = true;
         }
         self.host.schedule();
+    }
+
+    /// Tells the host whether the queue has work to finish (see [`Host::hold`](super::Host::hold)).
+    pub(super) fn update_hold(&self, s: &mut State<H>) {
+        let busy = !s.freed
+            && (s.sched.running() > 0
+                || (s.sched.is_open() && !s.sched.is_paused() && s.sched.waiting() > 0));
+        if busy != s.held {
+            s.held = busy;
+            self.host.hold(busy);
+        }
     }
 
     /// The scheduled microtask: runs every job that may start now.

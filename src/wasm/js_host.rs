@@ -7,9 +7,9 @@
 //! that settles inside `then`), and an `FnMut` closure refuses to be re-entered.
 
 use std::cell::RefCell;
-use std::rc::Weak;
+use std::rc::{Rc, Weak};
 
-use js_sys::Promise;
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -128,15 +128,22 @@ thread_local! {
 }
 
 /// The JS host of one queue.
+///
+/// The callbacks are handed to JS for good (`Closure::into_js_value`): a microtask, timer or
+/// promise reaction still pending when the queue is dropped calls a live function that finds
+/// the executor gone and does nothing, and the garbage collector frees each closure with its
+/// last JS reference. (Owning them here made such a late call throw "closure invoked after
+/// being dropped".)
 pub struct JsHost {
     js: shim::HostShim,
-    drive: Closure<dyn Fn()>,
-    resume: Closure<dyn Fn()>,
-    timer: Closure<dyn Fn()>,
-    aborted: Closure<dyn Fn(f64, JsValue)>,
-    // Held for the shim, which calls them.
-    _settle: Closure<dyn Fn(f64, u32, u32)>,
-    _signal_for: Closure<dyn Fn(f64) -> JsValue>,
+    drive: Function,
+    resume: Function,
+    timer: Function,
+    aborted: Function,
+    /// The executor itself while it has work to finish (see [`Host::hold`]): a queue whose
+    /// JS object was dropped mid-work still runs its jobs; an idle one is collected.
+    held: RefCell<Option<Rc<Exec>>>,
+    weak: Weak<Exec>,
     /// The armed `setTimeout` handle.
     timer_handle: RefCell<Option<JsValue>>,
 }
@@ -171,10 +178,9 @@ impl JsHost {
                     f(&exec);
                 }
             })
+            .into_js_value()
+            .unchecked_into::<Function>()
         };
-        let drive = on(Exec::drive);
-        let resume = on(Exec::resume);
-        let timer = on(Exec::on_timer);
         let w = weak.clone();
         let settle = Closure::<dyn Fn(f64, u32, u32)>::new(move |id: f64, attempt: u32, kind: u32| {
             if let Some(exec) = w.upgrade() {
@@ -193,15 +199,18 @@ impl JsHost {
                 exec.signal_aborted(key as JobId, reason);
             }
         });
-        let js = shim::HostShim::new(settle.as_ref().unchecked_ref(), signal_for.as_ref().unchecked_ref());
+        let js = shim::HostShim::new(
+            settle.into_js_value().unchecked_ref(),
+            signal_for.into_js_value().unchecked_ref(),
+        );
         JsHost {
             js,
-            drive,
-            resume,
-            timer,
-            aborted,
-            _settle: settle,
-            _signal_for: signal_for,
+            drive: on(Exec::drive),
+            resume: on(Exec::resume),
+            timer: on(Exec::on_timer),
+            aborted: aborted.into_js_value().unchecked_into(),
+            held: RefCell::new(None),
+            weak: weak.clone(),
             timer_handle: RefCell::new(None),
         }
     }
@@ -235,11 +244,11 @@ impl Host for JsHost {
     }
 
     fn schedule(&self) {
-        shim::queue_microtask(self.drive.as_ref().unchecked_ref());
+        shim::queue_microtask(&self.drive);
     }
 
     fn yield_slice(&self) {
-        shim::macrotask(self.resume.as_ref().unchecked_ref());
+        shim::macrotask(&self.resume);
     }
 
     fn set_timer(&self, at: Option<f64>) {
@@ -249,7 +258,7 @@ impl Host for JsHost {
         }
         if let Some(at) = at {
             let ms = (at - shim::now()).clamp(0.0, MAX_TIMER_MS);
-            *handle = Some(shim::set_timer(self.timer.as_ref().unchecked_ref(), ms));
+            *handle = Some(shim::set_timer(&self.timer, ms));
         }
     }
 
@@ -294,11 +303,19 @@ impl Host for JsHost {
     }
 
     fn listen(&self, signal: &JsValue, key: JobId) -> Result<JsValue, JsValue> {
-        shim::listen(signal, key as f64, self.aborted.as_ref().unchecked_ref())
+        shim::listen(signal, key as f64, &self.aborted)
     }
 
     fn unlisten(&self, signal: &JsValue, listener: JsValue) {
         shim::unlisten(signal, &listener);
+    }
+
+    fn hold(&self, busy: bool) {
+        // Never the last reference while an executor method runs: every entry into the
+        // executor holds one (the Queue's, or an upgraded Weak), so this drop is never a
+        // drop of the executor in the middle of its own call.
+        let previous = self.held.replace(if busy { self.weak.upgrade() } else { None });
+        drop(previous);
     }
 
     fn backoff(&self, function: &JsValue, attempt: u32) -> Option<f64> {
@@ -311,17 +328,27 @@ impl Promises for JsHost {
     type Promise = Promise;
 
     fn promise(&self, rx: Waiter<JsValue>) -> Promise {
-        let promise = wasm_bindgen_futures::future_to_promise(async move {
-            match rx.await {
-                Ok(settlement) => settlement,
-                // The queue was freed with this waiter pending: it never settles.
-                Err(_) => futures::future::pending().await,
-            }
-        });
+        let mut settle = None;
+        let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
         // Pre-handled: a caller ignoring a rejected promise sees no unhandled rejection.
         NOOP.with(|noop| {
             let _ = promise.catch(noop);
         });
+        if let Some((resolve, reject)) = settle {
+            wasm_bindgen_futures::spawn_local(async move {
+                // A dropped sender (the queue was dropped or freed with this waiter pending):
+                // the task ends and the promise stays pending. (`future_to_promise` needs its
+                // future to finish, so a pending-for-ever future kept its task: measured
+                // 165 bytes of wasm memory per queue dropped while open.)
+                if let Ok(settlement) = rx.await {
+                    let (f, value) = match settlement {
+                        Ok(v) => (resolve, v),
+                        Err(e) => (reject, e),
+                    };
+                    let _ = f.call1(&JsValue::UNDEFINED, &value);
+                }
+            });
+        }
         promise
     }
 
