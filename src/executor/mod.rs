@@ -26,6 +26,7 @@
 //! rendering go on. The clock is read every `stride` jobs, the stride adapted so that reads
 //! come about every [`CHECK_MS`] of work.
 
+mod extras;
 mod host;
 mod observe;
 mod run_loop;
@@ -42,6 +43,7 @@ use crate::core::{
     Backoff, Config, ErrorCode, Fail, JobId, Lookup, PushOptions, RateLimit, RetryPolicy, Scheduler,
     Status,
 };
+use extras::Extras;
 use observe::{Watch, Watcher};
 
 /// Longest stretch of synchronous work before yielding to the event loop (ms).
@@ -177,8 +179,6 @@ struct State<H: Promises> {
     // ---- observing
     /// Bits of [`events`] with listeners (sticky: removing a listener keeps its bit).
     listening: u8,
-    /// Waiters by job id (`wait(id)` on a job not finished yet).
-    waiters: HashMap<JobId, Vec<oneshot::Sender<Settlement<H::Value>>>>,
     /// Waiters on the queue's state (`onIdle`, `onEmpty`, `onSizeLessThan`, `stop`).
     watchers: Vec<Watcher<H::Value>>,
     /// `empty` / `idle` fired since the queue last had waiting / any jobs.
@@ -189,16 +189,10 @@ struct State<H: Promises> {
     start_tx: Option<oneshot::Sender<Settlement<H::Value>>>,
 
     // ---- signals and retries (empty on the plain path)
-    /// Controllers of running jobs that read `ctx.signal`.
-    controllers: HashMap<JobId, H::Controller>,
-    /// Reasons of running jobs aborted before they read `ctx.signal`.
-    abort_reasons: HashMap<JobId, H::Value>,
-    /// Signals given to `push`, with their listeners, until the job settles.
-    push_signals: HashMap<JobId, (H::Value, H::Listener)>,
+    /// Per-job waiters, abort state, push signals, backoff functions (see `extras`).
+    extras: HashMap<JobId, Extras<H>>,
     /// The signal given to `start`, while open.
     start_signal: Option<(H::Value, H::Listener)>,
-    /// Users' backoff functions, for jobs with retries.
-    backoffs: HashMap<JobId, H::Value>,
 }
 
 impl<H: Promises> Executor<H> {
@@ -226,17 +220,13 @@ impl<H: Promises> Executor<H> {
             timer_at: None,
             held: false,
             listening: 0,
-            waiters: HashMap::new(),
             watchers: Vec::new(),
             empty_fired: true,
             idle_fired: true,
             start_promise: None,
             start_tx: None,
-            controllers: HashMap::new(),
-            abort_reasons: HashMap::new(),
-            push_signals: HashMap::new(),
+            extras: HashMap::new(),
             start_signal: None,
-            backoffs: HashMap::new(),
         };
         Executor { host, state: RefCell::new(state) }
     }
@@ -372,7 +362,7 @@ impl<H: Promises> Executor<H> {
         if self.state.borrow().sched.is_open() {
             self.close(None);
         }
-        let (watchers, signals, start_signal, controllers) = {
+        let (watchers, signals, start_signal) = {
             let mut s = self.state.borrow_mut();
             s.freed = true;
             self.update_hold(&mut s);
@@ -382,19 +372,19 @@ impl<H: Promises> Executor<H> {
             // Dropping the scheduler drops every runner and outcome it held.
             s.sched = Scheduler::new(Config::default());
             // Waiters of running jobs stay: their outcomes still come (see `finish`).
-            s.backoffs.clear();
-            s.abort_reasons.clear();
+            let mut signals = Vec::new();
+            s.extras.retain(|_, e| {
+                signals.extend(e.push_signal.take());
+                e.controller = None;
+                e.abort_reason = None;
+                e.backoff = None;
+                !e.waiters.is_empty()
+            });
             s.start_promise = None;
             s.start_tx = None;
-            (
-                std::mem::take(&mut s.watchers),
-                std::mem::take(&mut s.push_signals),
-                s.start_signal.take(),
-                std::mem::take(&mut s.controllers),
-            )
+            (std::mem::take(&mut s.watchers), signals, s.start_signal.take())
         };
-        drop(controllers);
-        for (signal, listener) in signals.into_values().chain(start_signal) {
+        for (signal, listener) in signals.into_iter().chain(start_signal) {
             self.host.unlisten(&signal, listener);
         }
         // Nothing will change any more: whoever waits for the queue to stop or idle is done.
@@ -511,11 +501,11 @@ impl<H: Promises> Executor<H> {
         };
         if opts.retries > 0 {
             if let BackoffOption::Function(f) = opts.backoff {
-                s.backoffs.insert(id, f);
+                s.extra(id).backoff = Some(f);
             }
         }
         if let (Some(sig), Some(l)) = (opts.signal, listener) {
-            s.push_signals.insert(id, (sig, l));
+            s.extra(id).push_signal = Some((sig, l));
         }
         s.timed = s.sched.needs_clock();
         if !s.scheduled {
@@ -581,7 +571,7 @@ impl<H: Promises> Executor<H> {
         let now = match s.sched.status(id) {
             Some(Status::Pending | Status::Running) => {
                 let (tx, rx) = oneshot::channel();
-                s.waiters.entry(id).or_default().push(tx);
+                s.extra(id).waiters.push(tx);
                 drop(s);
                 return Ok(self.host.promise(rx));
             }

@@ -30,8 +30,7 @@ impl<H: Promises> State<H> {
     /// fetched from the host unless tracked.
     pub(super) fn notifies(&self) -> bool {
         self.listening & (events::COMPLETED | events::FAILED) != 0
-            || !self.waiters.is_empty()
-            || !self.push_signals.is_empty()
+            || !self.extras.is_empty()
     }
 
     fn holds(&self, watch: Watch) -> bool {
@@ -115,15 +114,16 @@ impl<H: Promises> Executor<H> {
     pub(super) fn deliver(&self, id: JobId, settlement: Settlement<H::Value>) {
         let (waiters, signal, emit) = {
             let mut s = self.state.borrow_mut();
-            let waiters = if s.waiters.is_empty() { None } else { s.waiters.remove(&id) };
-            let signal = if s.push_signals.is_empty() { None } else { s.push_signals.remove(&id) };
+            let (waiters, signal) = s
+                .with_extra(id, |e| (std::mem::take(&mut e.waiters), e.push_signal.take()))
+                .unwrap_or_default();
             let bit = if settlement.is_ok() { events::COMPLETED } else { events::FAILED };
             (waiters, signal, s.listening & bit != 0)
         };
         if let Some((signal, listener)) = signal {
             self.host.unlisten(&signal, listener);
         }
-        for tx in waiters.into_iter().flatten() {
+        for tx in waiters {
             let _ = tx.send(settlement.clone());
         }
         if emit {
@@ -140,8 +140,7 @@ impl<H: Promises> Executor<H> {
         let needed = {
             let s = self.state.borrow();
             s.listening & events::FAILED != 0
-                || s.waiters.contains_key(&id)
-                || s.push_signals.contains_key(&id)
+                || s.extras.get(&id).is_some_and(|e| !e.waiters.is_empty() || e.push_signal.is_some())
         };
         if needed {
             self.deliver(id, Err(error()));

@@ -115,8 +115,10 @@ impl<H: Promises> Executor<H> {
                 let attempt = s.sched.attempt(id).unwrap_or(1);
                 if attempt > 1 {
                     // A new try: the last one's aborted signal is not this one's.
-                    s.controllers.remove(&id);
-                    s.abort_reasons.remove(&id);
+                    s.with_extra(id, |e| {
+                        e.controller = None;
+                        e.abort_reason = None;
+                    });
                 }
                 if s.timed {
                     self.arm_timer(&mut s);
@@ -208,10 +210,10 @@ impl<H: Promises> Executor<H> {
             let outcome = if ran == Ran::Value { Ok(value) } else { Err(Fail::Thrown(value)) };
             let settled = s.sched.finish_attempt(id, attempt, outcome, now);
             let ignored = matches!(settled, Settled::Ignored(_));
-            if !s.backoffs.is_empty() && !ignored && !matches!(settled, Settled::Retrying(_)) {
-                s.backoffs.remove(&id); // settled for good: no more retries to time
-            }
-            if !s.controllers.is_empty() || !s.abort_reasons.is_empty() {
+            if !s.extras.is_empty() {
+                if !ignored && !matches!(settled, Settled::Retrying(_)) {
+                    s.forget_backoff(id);
+                }
                 s.forget_abort(id, attempt, ignored);
             }
             if s.sched.has_evicted() {
@@ -237,7 +239,8 @@ impl<H: Promises> Executor<H> {
     /// A job that was running when the queue was freed has its outcome: only its waiters
     /// hear of it (nothing is recorded any more).
     fn finish_freed(&self, id: JobId, ran: Ran) {
-        let Some(waiters) = self.state.borrow_mut().waiters.remove(&id) else { return };
+        let waiters = self.state.borrow_mut().with_extra(id, |e| std::mem::take(&mut e.waiters));
+        let Some(waiters) = waiters.filter(|w| !w.is_empty()) else { return };
         let value = self.host.take_value();
         let settlement = if ran == Ran::Value { Ok(value) } else { Err(value) };
         for tx in waiters {
@@ -248,7 +251,7 @@ impl<H: Promises> Executor<H> {
     /// Job `id`'s try `failed` failed and it waits for a retry: asks the user's backoff
     /// function (if it has one) for the wait, re-arms the timer, schedules a drive.
     pub(super) fn retry_later(&self, id: JobId, failed: u32) {
-        let function = self.state.borrow().backoffs.get(&id).cloned();
+        let function = self.state.borrow().extras.get(&id).and_then(|e| e.backoff.clone());
         // A throwing backoff, or one returning a bad value, retries at once rather than losing
         // the job.
         let delay = function.map(|f| self.host.backoff(&f, failed).unwrap_or(0.0));
@@ -282,10 +285,8 @@ impl<H: Promises> Executor<H> {
             }
             let now = self.host.now();
             let expired = s.sched.expire_attempts(now);
-            if !s.backoffs.is_empty() {
-                for t in expired.iter().filter(|t| !t.will_retry) {
-                    s.backoffs.remove(&t.id); // settled for good: no more retries to time
-                }
+            for t in expired.iter().filter(|t| !t.will_retry) {
+                s.forget_backoff(t.id);
             }
             expired
         };

@@ -15,8 +15,10 @@ impl<H: Promises> State<H> {
         if ignored && self.sched.attempt(id).is_some_and(|a| a != attempt) {
             return;
         }
-        self.controllers.remove(&id);
-        self.abort_reasons.remove(&id);
+        self.with_extra(id, |e| {
+            e.controller = None;
+            e.abort_reason = None;
+        });
     }
 }
 
@@ -25,18 +27,18 @@ impl<H: Promises> Executor<H> {
     /// was. A job whose outcome is in gets a signal that nothing will abort, not kept.
     pub fn signal_for(&self, id: JobId) -> H::Value {
         let mut s = self.state.borrow_mut();
-        if let Some(c) = s.controllers.get(&id) {
+        if let Some(c) = s.extras.get(&id).and_then(|e| e.controller.as_ref()) {
             return self.host.signal_of(c);
         }
         let controller = self.host.new_controller();
         let signal = self.host.signal_of(&controller);
-        if let Some(reason) = s.abort_reasons.remove(&id) {
+        if let Some(reason) = s.with_extra(id, |e| e.abort_reason.take()).flatten() {
             // A new controller has no listeners yet: aborting it runs no user code.
             self.host.abort(&controller, &reason);
         } else if s.freed || s.sched.status(id) != Some(Status::Running) {
             return signal;
         }
-        s.controllers.insert(id, controller);
+        s.extra(id).controller = Some(controller);
         signal
     }
 
@@ -44,10 +46,11 @@ impl<H: Promises> Executor<H> {
     pub(super) fn abort_job(&self, id: JobId, reason: &H::Value) {
         let controller = {
             let mut s = self.state.borrow_mut();
-            match s.controllers.get(&id) {
+            let extras = s.extra(id);
+            match &extras.controller {
                 Some(c) => c.clone(),
                 None => {
-                    s.abort_reasons.entry(id).or_insert_with(|| reason.clone());
+                    extras.abort_reason.get_or_insert_with(|| reason.clone());
                     return;
                 }
             }
@@ -80,7 +83,7 @@ impl<H: Promises> Executor<H> {
                 s.sched.advance(now);
             }
             let Some(was) = s.sched.cancel(id, reason.clone()) else { return false };
-            s.backoffs.remove(&id);
+            s.forget_backoff(id);
             if s.timed {
                 self.arm_timer(&mut s); // its retry or timeout deadline is gone
             }
@@ -108,9 +111,9 @@ impl<H: Promises> Executor<H> {
                 s.sched.advance(now);
             }
             let dropped = s.sched.stop();
-            if !s.backoffs.is_empty() {
-                for id in &dropped {
-                    s.backoffs.remove(id);
+            if !s.extras.is_empty() {
+                for &id in &dropped {
+                    s.forget_backoff(id);
                 }
             }
             if s.sched.has_evicted() {
@@ -121,8 +124,7 @@ impl<H: Promises> Executor<H> {
             }
             s.start_promise = None;
             let notify = s.listening & events::FAILED != 0
-                || !s.waiters.is_empty()
-                || !s.push_signals.is_empty();
+                || !s.extras.is_empty();
             (dropped, s.start_tx.take(), s.start_signal.take(), notify)
         };
         if let Some((signal, listener)) = start_signal {

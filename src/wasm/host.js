@@ -45,10 +45,36 @@ export function typeName(value) {
   return value === null ? "null" : typeof value;
 }
 
-/** 0: not a runner; 1: a function; 2: an object with a callable `run` (own or inherited). */
+/** ``Expected `name` to be what, got `value` (type)``, as a RangeError or a TypeError. */
+export function argError(range, name, what, value) {
+  const message = `Expected \`${name}\` to be ${what}, got ${show(value)}`;
+  return range ? new RangeError(message) : new TypeError(message);
+}
+
+/** A TypeError: `prefix` and the value got (or only its type). */
+export function gotError(prefix, value, typeOnly) {
+  return new TypeError(prefix + (typeOnly ? typeName(value) : show(value)));
+}
+
+/** A bad runner: `runner`, or `runners[index]` of pushAll. */
+export function runnerError(index, value) {
+  const name = index < 0 ? "runner" : `runners[${index}]`;
+  return argError(false, name, "a function or an object with a `run()` method", value);
+}
+
+/**
+ * 0: not a runner; 1: a function; 2: an object with a callable `run` (own or inherited);
+ * 3: reading `run` threw (what it threw waits for `takeValue`). Not a `catch` import: those
+ * cost an `arguments` object and an `apply` per call, and this one is on every push.
+ */
 export function runnerKind(r) {
   if (typeof r === "function") return 1;
-  return r !== null && typeof r === "object" && typeof r.run === "function" ? 2 : 0;
+  try {
+    return r !== null && typeof r === "object" && typeof r.run === "function" ? 2 : 0;
+  } catch (e) {
+    out = e;
+    return 3;
+  }
 }
 
 export function isAbortSignal(s) {
@@ -61,9 +87,10 @@ export function isAbortSignal(s) {
   );
 }
 
-/** The values of `keys` of `object` (own or inherited; each getter run once), in order. */
+/** The values of the comma-separated `keys` of `object` (own or inherited; each getter run
+ * once), in order. */
 export function fields(object, keys) {
-  return keys.map((key) => object[key]);
+  return keys.split(",").map((key) => object[key]);
 }
 
 /** 0 when `value` is no iterable, else its items in an array. */
@@ -181,6 +208,12 @@ function classify(value) {
 }
 
 const EVENT_TYPES = ["active", "completed", "failed", "empty", "idle"];
+
+export function takeOut() {
+  const value = out;
+  out = undefined;
+  return value;
+}
 
 /** One queue's host: the callbacks into its Rust executor and the target of its events. */
 export class Host {

@@ -54,17 +54,23 @@ pub(super) mod shim {
         pub static QUEUE_ERROR: JsValue;
         #[wasm_bindgen(js_name = abortError)]
         pub fn abort_error() -> JsValue;
-        pub fn show(value: &JsValue) -> String;
-        #[wasm_bindgen(js_name = typeName)]
-        pub fn type_name(value: &JsValue) -> String;
+        #[wasm_bindgen(js_name = argError)]
+        pub fn arg_error(range: bool, name: &str, what: &str, value: &JsValue) -> JsValue;
+        #[wasm_bindgen(js_name = gotError)]
+        pub fn got_error(prefix: &str, value: &JsValue, type_only: bool) -> JsValue;
+        #[wasm_bindgen(js_name = runnerError)]
+        pub fn runner_error(index: f64, value: &JsValue) -> JsValue;
         // Imports that run user code (getters, proxies) are `catch`: a JS exception never
         // unwinds through Rust frames, whose borrows would then stay taken.
-        #[wasm_bindgen(js_name = runnerKind, catch)]
-        pub fn runner_kind(value: &JsValue) -> Result<u32, JsValue>;
+        #[wasm_bindgen(js_name = runnerKind)]
+        pub fn runner_kind(value: &JsValue) -> u32;
+        /// What the last `runnerKind` (3) or classification left behind.
+        #[wasm_bindgen(js_name = takeOut)]
+        pub fn take_out() -> JsValue;
         #[wasm_bindgen(js_name = isAbortSignal, catch)]
         pub fn is_abort_signal(value: &JsValue) -> Result<bool, JsValue>;
         #[wasm_bindgen(catch)]
-        pub fn fields(object: &JsValue, keys: &js_sys::Array) -> Result<JsValue, JsValue>;
+        pub fn fields(object: &JsValue, keys: &str) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(js_name = toArray, catch)]
         pub fn to_array(value: &JsValue) -> Result<JsValue, JsValue>;
         pub fn now() -> f64;

@@ -18,37 +18,29 @@ pub(super) fn type_error(message: &str) -> JsValue {
     js_sys::TypeError::new(message).into()
 }
 
-fn range_error(message: &str) -> JsValue {
-    js_sys::RangeError::new(message).into()
-}
-
-/// "Expected `name` to be expected, got `value` (type)".
-fn expected(name: &str, what: &str, value: &JsValue) -> String {
-    format!("Expected `{name}` to be {what}, got {}", shim::show(value))
-}
-
+// "Expected `name` to be <what>, got `value` (type)": composed by the shim, which shows JS
+// values as JS does (and keeps string formatting out of the module).
+#[cold]
 fn bad_type(name: &str, what: &str, value: &JsValue) -> JsValue {
-    type_error(&expected(name, what, value))
+    shim::arg_error(false, name, what, value)
 }
 
+#[cold]
 fn bad_range(name: &str, what: &str, value: &JsValue) -> JsValue {
-    range_error(&expected(name, what, value))
+    shim::arg_error(true, name, what, value)
 }
 
 /// Reads the fields `keys` of an object, in order. The shim reads them inside a `try` (own
 /// or inherited, each getter once): a getter that throws comes back as what it threw.
-fn read<const N: usize>(object: &JsValue, keys: &'static [&'static str; N]) -> Result<[JsValue; N], JsValue> {
-    let names: js_sys::Array = keys.iter().map(|k| JsValue::from_str(k)).collect();
-    let values: js_sys::Array = shim::fields(object, &names)?.into();
+fn read<const N: usize>(object: &JsValue, keys: &'static str) -> Result<[JsValue; N], JsValue> {
+    let values: js_sys::Array = shim::fields(object, keys)?.into();
     Ok(std::array::from_fn(|i| values.get(i as u32)))
 }
 
-const QUEUE_KEYS: &[&str; 9] = &[
-    "mode", "track", "concurrency", "timeout", "autoStart", "maxRecords", "recordTTL", "interval",
-    "intervalCap",
-];
-const PUSH_KEYS: &[&str; 5] = &["priority", "timeout", "signal", "retries", "backoff"];
-const BACKOFF_KEYS: &[&str; 3] = &["type", "delay", "jitter"];
+// Comma-separated: one string crosses, the shim splits it.
+const QUEUE_KEYS: &str = "mode,track,concurrency,timeout,autoStart,maxRecords,recordTTL,interval,intervalCap";
+const PUSH_KEYS: &str = "priority,timeout,signal,retries,backoff";
+const BACKOFF_KEYS: &str = "type,delay,jitter";
 
 /// Everything a queue is built from.
 pub(super) struct QueueSettings {
@@ -67,10 +59,11 @@ pub(super) fn read_queue_settings(arg: &JsValue) -> Result<QueueSettings, JsValu
         return Config::from_flags(flags).map(plain).map_err(super::js_host::queue_error);
     }
     if arg.is_null() || !arg.is_object() {
-        return Err(type_error(&format!(
-            "Expected gorqs mode flags (a number) or an options object, got {}",
-            shim::type_name(arg)
-        )));
+        return Err(shim::got_error(
+            "Expected gorqs mode flags (a number) or an options object, got ",
+            arg,
+            true,
+        ));
     }
     let [mode, track, concurrency, timeout, auto_start, max_records, record_ttl, interval, cap] =
         read(arg, QUEUE_KEYS)?;

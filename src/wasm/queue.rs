@@ -18,6 +18,8 @@ use crate::core::{ErrorCode, JobId, Status};
 use crate::executor::{events, Freed, PushError, ResultError};
 
 /// The error every call on a freed queue throws.
+#[cold]
+#[inline(never)]
 fn freed_error(_: Freed) -> JsValue {
     js_sys::Error::new("gorqs: this queue was freed (free() or Symbol.dispose); create a new Queue")
         .into()
@@ -36,18 +38,17 @@ fn push_error(e: PushError<JsValue>) -> JsValue {
 fn job_id(id: &JsValue) -> Result<JobId, JsValue> {
     match id.as_f64() {
         Some(x) => Ok(id_from(x)),
-        None => Err(type_error(&format!("Expected a job id (number), got {}", shim::show(id)))),
+        None => Err(shim::got_error("Expected a job id (number), got ", id, false)),
     }
 }
 
-fn check_runner(runner: &JsValue, name: &str) -> Result<(), JsValue> {
-    if shim::runner_kind(runner)? == 0 {
-        return Err(type_error(&format!(
-            "Expected `{name}` to be a function or an object with a `run()` method, got {}",
-            shim::show(runner)
-        )));
+/// `index`: where the runner stands in `pushAll`'s list; `None` for `push`.
+fn check_runner(runner: &JsValue, index: Option<usize>) -> Result<(), JsValue> {
+    match shim::runner_kind(runner) {
+        0 => Err(shim::runner_error(index.map_or(-1.0, |i| i as f64), runner)),
+        3 => Err(shim::take_out()),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 thread_local! {
@@ -181,13 +182,15 @@ impl Queue {
     /// # Errors
     /// `TypeError` for a bad runner or options, `ERR_QUEUE_CLOSED`, an aborted signal's
     /// reason, the freed error. Nothing is queued then.
-    pub fn push(&self, runner: JsValue, options: JsValue) -> Result<f64, JsValue> {
-        check_runner(&runner, "runner")?;
-        let id = if options.is_undefined() {
-            self.exec.push(runner)
-        } else {
-            let opts = read_push_options(&options)?;
-            self.exec.push_with(runner, opts)
+    pub fn push(&self, runner: JsValue, options: Option<JsValue>) -> Result<f64, JsValue> {
+        check_runner(&runner, None)?;
+        // `Option`: an absent `options` crosses as nothing, not as a table slot for undefined.
+        let id = match options {
+            None => self.exec.push(runner),
+            Some(options) => {
+                let opts = read_push_options(&options)?;
+                self.exec.push_with(runner, opts)
+            }
         };
         id.map(|id| id as f64).map_err(push_error)
     }
@@ -206,17 +209,14 @@ impl Queue {
         let list: Array = list.into();
         let runners: Vec<JsValue> = list.iter().collect();
         for (i, r) in runners.iter().enumerate() {
-            check_runner(r, &format!("runners[{i}]"))?;
+            check_runner(r, Some(i))?;
         }
-        let ids = Array::new_with_length(runners.len() as u32);
         if options.is_undefined() {
-            let n = runners.len();
+            let n = runners.len() as JobId;
             let first = self.exec.push_many(runners).map_err(push_error)?;
-            for i in 0..n {
-                ids.set(i as u32, JsValue::from_f64((first + i as JobId) as f64));
-            }
-            return Ok(ids);
+            return Ok((first..first + n).map(|id| JsValue::from_f64(id as f64)).collect());
         }
+        let ids = Array::new();
         let opts = read_push_options(&options)?;
         // The same order of checks as push: an aborted signal, then a closed queue.
         if let Some(signal) = &opts.signal {
@@ -227,9 +227,9 @@ impl Queue {
         if !self.exec.is_running().map_err(freed_error)? {
             return Err(queue_error(ErrorCode::QueueClosed));
         }
-        for (i, r) in runners.into_iter().enumerate() {
+        for r in runners {
             let id = self.exec.push_with(r, opts.clone()).map_err(push_error)?;
-            ids.set(i as u32, JsValue::from_f64(id as f64));
+            ids.push(&JsValue::from_f64(id as f64));
         }
         Ok(ids)
     }
@@ -348,12 +348,7 @@ impl Queue {
     pub fn on_size_less_than(&self, limit: JsValue) -> Result<Promise, JsValue> {
         let limit = match limit.as_f64() {
             Some(n) if !n.is_nan() => n,
-            _ => {
-                return Err(type_error(&format!(
-                    "Expected `limit` to be a number, got {}",
-                    shim::type_name(&limit)
-                )))
-            }
+            _ => return Err(shim::got_error("Expected `limit` to be a number, got ", &limit, true)),
         };
         self.exec.on_size_less_than(limit).map_err(freed_error)
     }
