@@ -54,6 +54,14 @@ if [ "$want_browsers" = 1 ]; then
   fi
 fi
 
+# zopfli: the build deflates the module with it (a smaller standard DEFLATE stream than zlib's).
+if ! command -v zopfli >/dev/null; then
+  log "apt-get install zopfli"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends zopfli >/dev/null
+fi
+
 # Node tools pinned in tools/package-lock.json: wasm-opt from npm binaryen (Debian's breaks
 # modules), playwright-core, typescript, vite. Installed into tools/node_modules.
 if [ ! -d tools/node_modules ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then

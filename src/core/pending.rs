@@ -7,7 +7,9 @@
 //! priority when popped (lazy deletion), so removing a job from the queue is O(1).
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use super::job_table::JobId;
 

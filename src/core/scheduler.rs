@@ -8,7 +8,9 @@
 //! the host: [`Scheduler::next_deadline`] says when, [`Scheduler::expire`] does it all. Each
 //! feature costs nothing on a job's path until it is used: its maps are skipped while empty.
 
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{BinaryHeap, VecDeque};
+
+use rustc_hash::FxHashMap as HashMap;
 
 use super::config::{Config, RateLimit};
 use super::error::ErrorCode;
@@ -161,14 +163,14 @@ impl<J, V> Scheduler<J, V> {
             running: 0,
             records: 0,
             finish_order: VecDeque::new(),
-            job_timeouts: HashMap::new(),
-            running_deadline: HashMap::new(),
+            job_timeouts: HashMap::default(),
+            running_deadline: HashMap::default(),
             deadlines: BinaryHeap::new(),
             evicted: Vec::new(),
             now: f64::NEG_INFINITY,
             clock_used: false,
             delayed: 0,
-            retry: HashMap::new(),
+            retry: HashMap::default(),
             retry_due: BinaryHeap::new(),
             jitter: fastrand::Rng::with_seed(retries::DEFAULT_SEED),
             record_ttl: None,

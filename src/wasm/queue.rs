@@ -304,6 +304,17 @@ impl Queue {
         self.exec.clear().map_err(freed_error)
     }
 
+    /// A snapshot: `{ isRunning, isPaused, size, retrying, running, records, pushed,
+    /// concurrency }` (`concurrency` is `null` for no limit), as a plain object.
+    ///
+    /// # Errors
+    /// The freed error.
+    pub fn stats(&self) -> Result<JsValue, JsValue> {
+        let stats = self.exec.stats().map_err(freed_error)?;
+        // The serializer of a flat struct of numbers and booleans cannot fail.
+        serde_wasm_bindgen::to_value(&stats).map_err(JsValue::from)
+    }
+
     /// Jobs waiting to start.
     ///
     /// # Errors
