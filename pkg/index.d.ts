@@ -109,6 +109,26 @@ export interface PushOptions {
 }
 
 /** The `detail` of an `active` event: a job started. */
+/** What `stats()` returns: a plain object, made anew on each call. */
+export interface QueueStats {
+  /** The queue is open (`isRunning()`). */
+  isRunning: boolean;
+  /** `pause()` is in force. */
+  isPaused: boolean;
+  /** Jobs waiting to start, those waiting for a retry included (`size`). */
+  size: number;
+  /** Of those, jobs waiting out a retry delay. */
+  retrying: number;
+  /** Jobs running (`running`). */
+  running: number;
+  /** Finished records kept (tracking on). */
+  records: number;
+  /** Jobs pushed since the queue was made: the last id given. */
+  pushed: number;
+  /** Most jobs running at once; `null` when unlimited. */
+  concurrency: number | null;
+}
+
 export interface ActiveEventDetail {
   /** The job's id. */
   id: number;
@@ -184,7 +204,7 @@ export declare class Queue extends EventTarget implements Disposable {
   concurrency: number;
 
   /** Adds a job and returns its id at once; the job never runs inside `push`. */
-  push<T>(runner: Job<T>, options?: PushOptions): number;
+  push<T>(runner: Job<T>, options?: PushOptions | null): number;
   /** Adds many jobs, all or nothing, and returns their ids in order. */
   pushAll(runners: Iterable<Job>, options?: PushOptions): number[];
   /** Fails a waiting or running job with `reason` (default an AbortError); false if it had finished. */
@@ -207,6 +227,8 @@ export declare class Queue extends EventTarget implements Disposable {
   readonly size: number;
   /** How many jobs are running. */
   readonly running: number;
+  /** A snapshot of the queue's state, as a plain object. */
+  stats(): QueueStats;
   /** Resolves when nothing waits and nothing runs (at once if so already). */
   onIdle(): Promise<void>;
   /** Resolves when nothing waits (at once if so already). */

@@ -68,9 +68,10 @@ impl<H: Promises> Executor<H> {
             }
             self.update_hold(&mut s);
             let mut ready = Vec::new();
-            if !s.watchers.is_empty() {
-                let watchers = std::mem::take(&mut s.watchers);
-                for w in watchers {
+            // This runs after every promise job while someone awaits `onIdle()`: it looks
+            // first, and rebuilds the list (in order) only when a watcher is done.
+            if s.watchers.iter().any(|w| s.holds(w.watch)) {
+                for w in std::mem::take(&mut s.watchers) {
                     if s.holds(w.watch) {
                         ready.push(w.tx);
                     } else {

@@ -312,7 +312,9 @@ impl Queue {
     pub fn stats(&self) -> Result<JsValue, JsValue> {
         let stats = self.exec.stats().map_err(freed_error)?;
         // The serializer of a flat struct of numbers and booleans cannot fail.
-        serde_wasm_bindgen::to_value(&stats).map_err(JsValue::from)
+        // `None` (no concurrency limit) as `null`, not as a missing value.
+        let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
+        serde::Serialize::serialize(&stats, &serializer).map_err(JsValue::from)
     }
 
     /// Jobs waiting to start.

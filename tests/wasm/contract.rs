@@ -21,7 +21,7 @@ async fn sync_mode_runs_jobs_in_push_order_and_fetches_results() {
     let log = Array::new();
     let mut ids = Vec::new();
     for i in 0..10 {
-        ids.push(q.push(runner(&log, i, "log.push(i); return i * 2;"), JsValue::UNDEFINED).unwrap());
+        ids.push(q.push(runner(&log, i, "log.push(i); return i * 2;"), None).unwrap());
     }
     assert_eq!(ids, (1..=10).map(f64::from).collect::<Vec<_>>());
     settle(q.on_idle().unwrap()).await.unwrap();
@@ -49,8 +49,8 @@ async fn async_mode_jobs_overlap_in_time() {
     )
     .call0(&JsValue::NULL)
     .unwrap();
-    q.push(get(&shared, "a"), JsValue::UNDEFINED).unwrap();
-    q.push(get(&shared, "b"), JsValue::UNDEFINED).unwrap();
+    q.push(get(&shared, "a"), None).unwrap();
+    q.push(get(&shared, "b"), None).unwrap();
     settle(q.on_idle().unwrap()).await.unwrap();
     assert_eq!(strings(&get(&shared, "log")), ["a start", "b start", "b end", "a end"]);
 }
@@ -73,9 +73,9 @@ async fn stop_with_jobs_pending_never_runs_them() {
             Ok("first".into())
         })
     };
-    q.push(stopper.js(), JsValue::UNDEFINED).unwrap();
+    q.push(stopper.js(), None).unwrap();
     for i in 1..5 {
-        q.push(runner(&log, i, "log.push(i);"), JsValue::UNDEFINED).unwrap();
+        q.push(runner(&log, i, "log.push(i);"), None).unwrap();
     }
     settle(q.on_idle().unwrap()).await.unwrap();
     assert!(stop_error.borrow().is_none(), "stop() from inside a job: {:?}", stop_error.borrow());
@@ -97,8 +97,8 @@ async fn start_signal_abort_rejects_with_reason_and_later_jobs_never_run() {
     let aborter = js_fn("ctl, log", "return { run() { log.push('x'); ctl.abort('enough'); } };")
         .call2(&JsValue::NULL, &ctl, &log)
         .unwrap();
-    q.push(aborter, JsValue::UNDEFINED).unwrap();
-    q.push(runner(&log, 1, "log.push('never');"), JsValue::UNDEFINED).unwrap();
+    q.push(aborter, None).unwrap();
+    q.push(runner(&log, 1, "log.push('never');"), None).unwrap();
     let reason = settle(started).await.unwrap_err();
     assert_eq!(reason.as_string().as_deref(), Some("enough"));
     settle(q.on_idle().unwrap()).await.unwrap();
@@ -110,10 +110,10 @@ async fn start_signal_abort_rejects_with_reason_and_later_jobs_never_run() {
 async fn push_on_a_closed_queue_throws_queue_closed_and_uses_no_id() {
     let q = queue(SYNC_MODE);
     let log = Array::new();
-    let err = q.push(runner(&log, 0, "log.push(i);"), JsValue::UNDEFINED).unwrap_err();
+    let err = q.push(runner(&log, 0, "log.push(i);"), None).unwrap_err();
     assert_eq!(code_of(&err), "ERR_QUEUE_CLOSED");
     start(&q);
-    assert_eq!(q.push(runner(&log, 1, "log.push(i);"), JsValue::UNDEFINED).unwrap(), 1.0);
+    assert_eq!(q.push(runner(&log, 1, "log.push(i);"), None).unwrap(), 1.0);
     // The refused job was never queued; the accepted one runs. (Awaited also because a queue
     // dropped while its drive microtask is armed makes that microtask throw "closure invoked
     // recursively or after being dropped", which ends the Node test process.)
@@ -134,9 +134,9 @@ async fn result_reports_each_state_with_its_go_error() {
     let gate = js_fn("", "let open; const p = new Promise(r => open = r); return { open, job: { run: () => p.then(() => 'done') } };")
         .call0(&JsValue::NULL)
         .unwrap();
-    q.push(get(&gate, "job"), JsValue::UNDEFINED).unwrap();
+    q.push(get(&gate, "job"), None).unwrap();
     let boom = obj("() => { throw new RangeError('boom'); }");
-    q.push(boom, JsValue::UNDEFINED).unwrap();
+    q.push(boom, None).unwrap();
     // Let the first job start.
     ticks(2).await;
     let e1 = q.result(1.0.into()).unwrap_err();
@@ -160,7 +160,7 @@ async fn bad_arguments_get_clear_errors_and_leave_the_queue_usable() {
     let q = queue(SYNC_MODE | TRACK_JOBS);
     start(&q);
     for bad in [JsValue::NULL, JsValue::from(42), obj("{ run: 1 }")] {
-        let err = q.push(bad, JsValue::UNDEFINED).unwrap_err();
+        let err = q.push(bad, None).unwrap_err();
         assert!(err.is_instance_of::<js_sys::TypeError>());
     }
     assert!(q.result("1".into()).unwrap_err().is_instance_of::<js_sys::TypeError>());
@@ -172,7 +172,7 @@ async fn bad_arguments_get_clear_errors_and_leave_the_queue_usable() {
     // Nothing was queued and no id was used.
     assert_eq!(q.size().unwrap(), 0.0);
     let log = Array::new();
-    assert_eq!(q.push(runner(&log, 0, "return 'usable';"), JsValue::UNDEFINED).unwrap(), 1.0);
+    assert_eq!(q.push(runner(&log, 0, "return 'usable';"), None).unwrap(), 1.0);
     settle(q.on_idle().unwrap()).await.unwrap();
     assert_eq!(q.result(1.into()).unwrap().as_string().as_deref(), Some("usable"));
 }
@@ -182,11 +182,11 @@ fn queue_error_class_is_the_class_of_the_queues_own_errors() {
     let class = gorqs::wasm::queue::queue_error_class_export();
     let is_queue_error = js_fn("e, C", "return e instanceof C && e instanceof Error && e.name === 'QueueError';");
     let q = queue(SYNC_MODE);
-    let closed = q.push(obj("() => 1"), JsValue::UNDEFINED).unwrap_err();
+    let closed = q.push(obj("() => 1"), None).unwrap_err();
     assert_eq!(is_queue_error.call2(&JsValue::NULL, &closed, &class).unwrap(), JsValue::TRUE);
     assert_eq!(message_of(&closed), "gorqs: queue is closed");
     // The TypeError of a bad argument is no QueueError.
-    let bad = q.push(JsValue::NULL, JsValue::UNDEFINED).unwrap_err();
+    let bad = q.push(JsValue::NULL, None).unwrap_err();
     assert_eq!(is_queue_error.call2(&JsValue::NULL, &bad, &class).unwrap(), JsValue::FALSE);
     // The class carries the Go messages: `new QueueError(code)` as users would make one.
     let made = js_fn("C", "return new C('ERR_TIMEOUT');").call1(&JsValue::NULL, &class).unwrap();

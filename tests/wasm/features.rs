@@ -17,7 +17,7 @@ async fn a_job_that_never_settles_times_out_and_its_signal_aborts() {
     let job = js_fn("seen", "return (ctx) => { seen.signal = ctx.signal; return new Promise(() => {}); };")
         .call1(&JsValue::NULL, &seen)
         .unwrap();
-    let id = q.push(job, JsValue::UNDEFINED).unwrap();
+    let id = q.push(job, None).unwrap();
     let err = settle(q.wait(id.into()).unwrap()).await.expect_err("wait rejects");
     assert_eq!(code_of(&err), "ERR_TIMEOUT", "wait rejects with ERR_TIMEOUT: {err:?}");
     assert_eq!(get(&get(&seen, "signal"), "aborted"), JsValue::TRUE, "ctx.signal aborted");
@@ -31,8 +31,8 @@ async fn aborting_a_job_that_never_settles_fails_it_with_the_reason() {
     start(&q);
     let c = obj("new AbortController()");
     let options = js_fn("c", "return { signal: c.signal };").call1(&JsValue::NULL, &c).unwrap();
-    let id = q.push(obj("() => new Promise(() => {})"), options).unwrap();
-    let next = q.push(obj(r#"() => "next""#), JsValue::UNDEFINED).unwrap();
+    let id = q.push(obj("() => new Promise(() => {})"), Some(options)).unwrap();
+    let next = q.push(obj(r#"() => "next""#), None).unwrap();
     sleep(1).await;
     js_fn("c", "c.abort('enough');").call1(&JsValue::NULL, &c).unwrap();
     let err = settle(q.wait(id.into()).unwrap()).await.expect_err("wait rejects");
@@ -57,7 +57,7 @@ async fn retries_of_a_job_that_fails_twice_then_succeeds() {
     )
     .call1(&JsValue::NULL, &attempts)
     .unwrap();
-    let id = q.push(job, obj(r#"{ retries: 2, backoff: { type: "exponential", delay: 2 } }"#)).unwrap();
+    let id = q.push(job, Some(obj(r#"{ retries: 2, backoff: { type: "exponential", delay: 2 } }"#))).unwrap();
     let v = settle(q.wait(id.into()).unwrap()).await.unwrap();
     assert_eq!(v.as_string().as_deref(), Some("yes"), "succeeds on the third try");
     let tries: Vec<f64> = attempts.iter().map(|a| a.as_f64().unwrap()).collect();
@@ -72,11 +72,11 @@ async fn priority_order_under_sync_mode() {
     let order = Array::new();
     start(&q);
     let pusher = |label: &str| js_fn("order, label", "return () => order.push(label);").call2(&JsValue::NULL, &order, &label.into()).unwrap();
-    q.push(pusher("first"), JsValue::UNDEFINED).unwrap();
-    q.push(pusher("low"), obj("{ priority: -1 }")).unwrap();
-    q.push(pusher("high"), obj("{ priority: 5 }")).unwrap();
-    q.push(pusher("mid-a"), obj("{ priority: 1 }")).unwrap();
-    q.push(pusher("mid-b"), obj("{ priority: 1 }")).unwrap();
+    q.push(pusher("first"), None).unwrap();
+    q.push(pusher("low"), Some(obj("{ priority: -1 }"))).unwrap();
+    q.push(pusher("high"), Some(obj("{ priority: 5 }"))).unwrap();
+    q.push(pusher("mid-a"), Some(obj("{ priority: 1 }"))).unwrap();
+    q.push(pusher("mid-b"), Some(obj("{ priority: 1 }"))).unwrap();
     settle(q.on_idle().unwrap()).await.unwrap();
     // Nothing starts inside push: all five wait when the first drain picks, by priority.
     assert_eq!(strings(&order), ["high", "mid-a", "mid-b", "first", "low"]);
@@ -94,8 +94,8 @@ async fn events_fire_in_order_with_their_payloads() {
         q.add_event_listener(t.into(), listener, JsValue::UNDEFINED).unwrap();
     }
     start(&q);
-    q.push(obj(r#"() => "v""#), JsValue::UNDEFINED).unwrap();
-    q.push(obj(r#"() => { throw "x"; }"#), JsValue::UNDEFINED).unwrap();
+    q.push(obj(r#"() => "v""#), None).unwrap();
+    q.push(obj(r#"() => { throw "x"; }"#), None).unwrap();
     settle(q.on_idle().unwrap()).await.unwrap();
     sleep(1).await;
     let want = [
@@ -116,7 +116,7 @@ async fn retention_never_breaks_a_pending_wait() {
     start(&q);
     let make = js_fn("v", "return async () => { await new Promise((r) => setTimeout(r, 3 * v)); return v; };");
     let ids: Vec<f64> = (1..=3)
-        .map(|v| q.push(make.call1(&JsValue::NULL, &v.into()).unwrap(), JsValue::UNDEFINED).unwrap())
+        .map(|v| q.push(make.call1(&JsValue::NULL, &v.into()).unwrap(), None).unwrap())
         .collect();
     // Every wait is taken before any job finishes, as `Promise.all(ids.map(q.wait))` does.
     let waits: Array = ids.iter().map(|id| JsValue::from(q.wait((*id).into()).unwrap())).collect();
@@ -135,7 +135,7 @@ async fn rate_limit_holds_starts_to_the_cap_per_window() {
     let count = obj("{ started: 0 }");
     let job = js_fn("count", "return () => { count.started++; };").call1(&JsValue::NULL, &count).unwrap();
     for _ in 0..4 {
-        q.push(job.clone(), JsValue::UNDEFINED).unwrap();
+        q.push(job.clone(), None).unwrap();
     }
     sleep(10).await;
     assert_eq!(get(&count, "started").as_f64(), Some(2.0), "two starts in the first window");

@@ -52,7 +52,7 @@ async fn a_job_pushes_reads_and_waits_on_its_own_queue_from_inside_run() {
         let log = Array::new();
         let notes = Notes::default();
         let waits = Rc::new(RefCell::new(Vec::new()));
-        assert_eq!(q.push(runner(&log, 1, "log.push(i); return 10;"), UNDEF).unwrap(), 1.0);
+        assert_eq!(q.push(runner(&log, 1, "log.push(i); return 10;"), None).unwrap(), 1.0);
         let parent = {
             let (q, log, notes, waits) = (q.clone(), log.clone(), notes.clone(), waits.clone());
             RustRunner::new(move |ctx| {
@@ -63,7 +63,7 @@ async fn a_job_pushes_reads_and_waits_on_its_own_queue_from_inside_run() {
                 notes.add("result(own)", describe(q.result(own.clone())));
                 notes.add("result(1)", describe(q.result(1.into())));
                 notes.add("result(1) again", describe(q.result(1.into())));
-                notes.add("push", describe(q.push(runner(&log, 3, "log.push(i); return 'child';"), UNDEF)));
+                notes.add("push", describe(q.push(runner(&log, 3, "log.push(i); return 'child';"), None)));
                 notes.add("status(3)", describe(q.status(3.into())));
                 notes.add("size", describe(q.size()));
                 notes.add("running", describe(q.running()));
@@ -82,7 +82,7 @@ async fn a_job_pushes_reads_and_waits_on_its_own_queue_from_inside_run() {
                 Ok("parent".into())
             })
         };
-        assert_eq!(q.push(parent.js(), UNDEF).unwrap(), 2.0);
+        assert_eq!(q.push(parent.js(), None).unwrap(), 2.0);
         settle(q.on_idle().unwrap()).await.unwrap();
         assert_eq!(
             notes.take(),
@@ -134,15 +134,15 @@ async fn a_job_stops_its_queue_from_inside_run_and_the_queue_starts_again() {
                     Err(e) => notes.add("stop", describe::<JsValue>(Err(e))),
                 }
                 notes.add("isRunning", describe(q.is_running()));
-                notes.add("push", describe(q.push(runner(&log, 9, "log.push(i);"), UNDEF)));
+                notes.add("push", describe(q.push(runner(&log, 9, "log.push(i);"), None)));
                 notes.add("stop again", describe(q.stop().map(|_| JsValue::TRUE)));
                 notes.add("status(2)", describe(q.status(2.into())));
                 // Still running: it settles when the gate opens.
                 Ok(get(&g, "p"))
             })
         };
-        q.push(stopper.js(), UNDEF).unwrap();
-        q.push(runner(&log, 2, "log.push(i);"), UNDEF).unwrap();
+        q.push(stopper.js(), None).unwrap();
+        q.push(runner(&log, 2, "log.push(i);"), None).unwrap();
         settle(started).await.expect("start() resolves when the queue stops");
         assert_eq!(
             notes.take(),
@@ -163,7 +163,7 @@ async fn a_job_stops_its_queue_from_inside_run_and_the_queue_starts_again() {
         assert_eq!(log.length(), 0, "pending jobs never ran (mode {mode})");
         // Started again: ids keep counting, and the failed push inside used none.
         start(&q);
-        assert_eq!(q.push(runner(&log, 3, "log.push(i); return 'again';"), UNDEF).unwrap(), 3.0);
+        assert_eq!(q.push(runner(&log, 3, "log.push(i); return 'again';"), None).unwrap(), 3.0);
         settle(q.on_idle().unwrap()).await.unwrap();
         assert_eq!(numbers(&log), [3.0]);
         assert_eq!(describe(q.result(3.into())), "ok:again");
@@ -234,14 +234,14 @@ async fn listeners_call_back_into_the_queue_from_inside_events() {
                 notes.add(&format!("completed {n}: status"), describe(q.status(id.clone())));
                 notes.add(&format!("completed {n}: result"), describe(q.result(id.clone())));
                 if id.as_f64() == Some(1.0) {
-                    notes.add("push", describe(q.push(follow.clone(), UNDEF)));
+                    notes.add("push", describe(q.push(follow.clone(), None)));
                 }
             })
         };
         q.add_event_listener("completed".into(), listener.as_ref().clone(), UNDEF).unwrap();
         start(&q);
-        q.push(obj(r#"() => "one""#), UNDEF).unwrap();
-        q.push(obj(r#"() => "two""#), UNDEF).unwrap();
+        q.push(obj(r#"() => "one""#), None).unwrap();
+        q.push(obj(r#"() => "two""#), None).unwrap();
         settle(q.on_idle().unwrap()).await.unwrap();
         assert_eq!(
             notes.take(),
@@ -272,7 +272,7 @@ async fn dispose_from_inside_a_running_job_settles_everything_and_later_calls_th
             let (q, log, notes) = (q.clone(), log.clone(), notes.clone());
             RustRunner::new(move |_ctx| {
                 q.dispose();
-                notes.add("push", describe(q.push(runner(&log, 9, "log.push(i);"), UNDEF)));
+                notes.add("push", describe(q.push(runner(&log, 9, "log.push(i);"), None)));
                 notes.add("result(1)", describe(q.result(1.into())));
                 notes.add("status(1)", describe(q.status(1.into())));
                 notes.add("isRunning", describe(q.is_running()));
@@ -284,8 +284,8 @@ async fn dispose_from_inside_a_running_job_settles_everything_and_later_calls_th
                 Ok("last words".into())
             })
         };
-        assert_eq!(q.push(disposer.js(), UNDEF).unwrap(), 1.0);
-        assert_eq!(q.push(runner(&log, 2, "log.push(i);"), UNDEF).unwrap(), 2.0);
+        assert_eq!(q.push(disposer.js(), None).unwrap(), 1.0);
+        assert_eq!(q.push(runner(&log, 2, "log.push(i);"), None).unwrap(), 2.0);
         let (w1, w2, idle) = (q.wait(1.into()).unwrap(), q.wait(2.into()).unwrap(), q.on_idle().unwrap());
         let v = settle(w1).await.expect("the running job's outcome still comes");
         assert_eq!(v.as_string().as_deref(), Some("last words"));
@@ -310,7 +310,7 @@ async fn dispose_from_inside_a_running_job_settles_everything_and_later_calls_th
         sleep(2).await;
         assert_eq!(log.length(), 0, "the waiting job never ran (mode {mode})");
         // From outside too: every call throws the freed error, dispose() stays harmless.
-        assert_eq!(describe(q.push(runner(&log, 3, ""), UNDEF)), "err:freed");
+        assert_eq!(describe(q.push(runner(&log, 3, ""), None)), "err:freed");
         assert_eq!(describe(q.on_idle().map(JsValue::from)), "err:freed");
         assert_eq!(describe(q.add_event_listener("idle".into(), obj("() => {}"), UNDEF).map(|()| UNDEF)), "err:freed");
         q.dispose();
@@ -325,8 +325,8 @@ async fn dispose_from_a_job_while_other_jobs_promises_are_in_flight() {
     let fulfils = gate("() => 'late'");
     let rejects = gate("() => { throw 'late no'; }");
     let f = js_fn("g", "return () => g.p;");
-    assert_eq!(q.push(f.call1(&JsValue::NULL, &fulfils).unwrap(), UNDEF).unwrap(), 1.0);
-    assert_eq!(q.push(f.call1(&JsValue::NULL, &rejects).unwrap(), UNDEF).unwrap(), 2.0);
+    assert_eq!(q.push(f.call1(&JsValue::NULL, &fulfils).unwrap(), None).unwrap(), 1.0);
+    assert_eq!(q.push(f.call1(&JsValue::NULL, &rejects).unwrap(), None).unwrap(), 2.0);
     let disposer = {
         let q = q.clone();
         RustRunner::new(move |_ctx| {
@@ -334,8 +334,8 @@ async fn dispose_from_a_job_while_other_jobs_promises_are_in_flight() {
             Ok("disposed".into())
         })
     };
-    assert_eq!(q.push(disposer.js(), UNDEF).unwrap(), 3.0);
-    assert_eq!(q.push(runner(&log, 4, "log.push(i);"), UNDEF).unwrap(), 4.0);
+    assert_eq!(q.push(disposer.js(), None).unwrap(), 3.0);
+    assert_eq!(q.push(runner(&log, 4, "log.push(i);"), None).unwrap(), 4.0);
     let waits: Vec<Promise> = (1..=4).map(|id| q.wait(id.into()).unwrap()).collect();
     let (w1, w2) = (watch(&waits[0]), watch(&waits[1]));
     settle(waits[2].clone()).await.expect("the disposer's own outcome");
@@ -380,7 +380,7 @@ async fn jobs_that_throw_or_reject_in_any_way_never_trap_the_module() {
     ));
     let n = cases.length();
     for (i, case) in cases.iter().enumerate() {
-        let id = q.push(Array::from(&case).get(0), UNDEF).unwrap();
+        let id = q.push(Array::from(&case).get(0), None).unwrap();
         assert_eq!(id, (i + 1) as f64);
     }
     // Rust runners: one returns an error (thrown into JS), one pushes and then fails.
@@ -388,13 +388,13 @@ async fn jobs_that_throw_or_reject_in_any_way_never_trap_the_module() {
     let pushes_then_fails = {
         let q = q.clone();
         RustRunner::new(move |_ctx| {
-            q.push(obj(r#"() => "pushed by a failing job""#), UNDEF)?;
+            q.push(obj(r#"() => "pushed by a failing job""#), None)?;
             Err(js_sys::Error::new("after push").into())
         })
     };
-    assert_eq!(q.push(rust_err.js(), UNDEF).unwrap(), f64::from(n + 1));
-    assert_eq!(q.push(pushes_then_fails.js(), UNDEF).unwrap(), f64::from(n + 2));
-    assert_eq!(q.push(obj(r#"() => "still fine""#), UNDEF).unwrap(), f64::from(n + 3));
+    assert_eq!(q.push(rust_err.js(), None).unwrap(), f64::from(n + 1));
+    assert_eq!(q.push(pushes_then_fails.js(), None).unwrap(), f64::from(n + 2));
+    assert_eq!(q.push(obj(r#"() => "still fine""#), None).unwrap(), f64::from(n + 3));
     settle(q.on_idle().unwrap()).await.unwrap();
 
     for (i, case) in cases.iter().enumerate() {
@@ -410,7 +410,7 @@ async fn jobs_that_throw_or_reject_in_any_way_never_trap_the_module() {
     assert_eq!(numbers(&failures), (1..=n + 2).map(f64::from).collect::<Vec<_>>(), "one failed event each");
     // The queue and the module go on: nothing stuck, nothing borrowed.
     assert_eq!((q.size().unwrap(), q.running().unwrap(), q.is_running().unwrap()), (0.0, 0.0, true));
-    let id = q.push(obj("() => 42"), UNDEF).unwrap();
+    let id = q.push(obj("() => 42"), None).unwrap();
     assert_eq!(id, f64::from(n + 5));
     let v = settle(q.wait(id.into()).unwrap()).await.unwrap();
     assert_eq!(v.as_f64(), Some(42.0));

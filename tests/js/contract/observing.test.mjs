@@ -6,6 +6,43 @@ import { deferred, gatedJob, tick, ticks, waitFor, watch, within } from "./_help
 const { Queue, SyncMode, AsyncMode } = gorqs;
 
 describe("observing", () => {
+  test("stats(): a plain snapshot that follows size, running, records, retries and pause", async () => {
+    const q = new Queue({ track: true, concurrency: 2 });
+    assert.deepEqual(q.stats(), {
+      isRunning: false, isPaused: false, size: 0, retrying: 0, running: 0, records: 0, pushed: 0, concurrency: 2,
+    });
+    q.start();
+    const gate = deferred();
+    let tries = 0;
+    q.push(() => gate.promise);
+    q.push(() => 1);
+    q.push(() => { if (++tries === 1) throw new Error("again"); return "ok"; }, { retries: 1, backoff: { type: "fixed", delay: 60_000 } });
+    q.pause();
+    q.push(() => 3);
+    const before = q.stats();
+    assert.equal(Object.getPrototypeOf(before), Object.prototype, "a plain object");
+    assert.equal(before.size, 4);
+    assert.equal(before.pushed, 4);
+    q.resume();
+    await waitFor(() => q.stats().retrying === 1 && q.stats().records === 2, "two records, one job waiting for its retry");
+    const mid = q.stats();
+    assert.equal(mid.running, 1, "the gated job runs");
+    assert.equal(mid.size, 1, "the retrying job still counts as waiting");
+    assert.notEqual(mid, q.stats(), "a new object each call");
+    q.concurrency = Infinity;
+    assert.equal(q.stats().concurrency, null, "no limit is null");
+    gate.resolve("done");
+    q.cancel(3);
+    await q.onIdle();
+    assert.deepEqual(q.stats(), {
+      isRunning: true, isPaused: false, size: 0, retrying: 0, running: 0, records: 4, pushed: 4, concurrency: null,
+    });
+    await q.stop();
+    assert.equal(q.stats().isRunning, false);
+    q.free();
+    assert.throws(() => q.stats(), /freed/);
+  });
+
   test("a new queue: size 0, running 0 (numbers), isRunning() false", () => {
     const q = new Queue();
     assert.equal(q.size, 0);

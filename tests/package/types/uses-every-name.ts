@@ -18,6 +18,7 @@ import {
   type JobFunction,
   type QueueEventMap,
   type Backoff,
+  type QueueStats,
 } from "gorqs";
 
 // Constants are literal numbers.
@@ -74,6 +75,10 @@ async function main(): Promise<void> {
 
   const size: number = q.size;
   const inFlight: number = q.running;
+  const stats: QueueStats = q.stats();
+  const limit: number | null = stats.concurrency;
+  const counted: number = stats.size + stats.retrying + stats.running + stats.records + stats.pushed;
+  void (stats.isRunning && stats.isPaused), limit, counted;
   const paused: boolean = q.isPaused;
   q.pause();
   q.resume();

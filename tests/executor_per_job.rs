@@ -1,0 +1,305 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The per-job path stays lean: host calls (each one a boundary crossing in the wasm build)
+//! and heap allocations per job, counted in the shapes the benchmark measures (S1 serial sync
+//! jobs, S2 serial promise jobs, S3 unbounded promise jobs, S4 tracked results read back).
+//!
+//! This guards the design the way `tests/v8/shapes.test.mjs` guarded the JS one: a change
+//! that adds a crossing or an allocation to every job fails here, on any machine, with no
+//! timing involved. Counts are exact where the design says so (one `call` per job, no
+//! `take_value` for untracked jobs) and bounded where they are amortised (clock reads, the
+//! storage growing once).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use gorqs::core::{Config, ErrorCode, JobId};
+use gorqs::executor::{events, Event, Executor, Host, Limits, Promises, Ran, Waiter};
+
+/// Counts this thread's allocations (tests run on several threads).
+struct Counting;
+
+thread_local!(static ALLOCATIONS: Cell<u64> = const { Cell::new(0) });
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|a| a.set(a.get() + 1));
+        System.alloc(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new: usize) -> *mut u8 {
+        ALLOCATIONS.with(|a| a.set(a.get() + 1));
+        System.realloc(ptr, layout, new)
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+fn allocations() -> u64 {
+    ALLOCATIONS.with(Cell::get)
+}
+
+/// A job: returns a value, or a thenable the test settles.
+#[derive(Clone, Copy, PartialEq, Default)]
+enum Kind {
+    #[default]
+    Value,
+    Thenable,
+}
+
+/// A host that only counts, and stores nothing per job (the followed thenables go into a
+/// list reserved up front).
+#[derive(Default)]
+struct Lean {
+    calls: Cell<u64>,
+    takes: Cell<u64>,
+    follows: RefCell<Vec<(JobId, u32)>>,
+    followed: Cell<u64>,
+    nows: Cell<u64>,
+    schedules: Cell<u64>,
+    yields: Cell<u64>,
+    timers: Cell<u64>,
+    emits: Cell<u64>,
+    last: Cell<Kind>,
+}
+
+impl Host for Lean {
+    type Runner = Kind;
+    type Value = u64;
+    type Controller = ();
+    type Listener = ();
+
+    fn call(&self, runner: &Kind, _: JobId, _: u32) -> Ran {
+        self.calls.set(self.calls.get() + 1);
+        self.last.set(*runner);
+        match runner {
+            Kind::Value => Ran::Value,
+            Kind::Thenable => Ran::Thenable,
+        }
+    }
+    fn take_value(&self) -> u64 {
+        self.takes.set(self.takes.get() + 1);
+        7
+    }
+    fn follow(&self, id: JobId, attempt: u32) {
+        self.followed.set(self.followed.get() + 1);
+        self.follows.borrow_mut().push((id, attempt));
+    }
+    fn now(&self) -> f64 {
+        self.nows.set(self.nows.get() + 1);
+        0.0
+    }
+    fn schedule(&self) {
+        self.schedules.set(self.schedules.get() + 1);
+    }
+    fn yield_slice(&self) {
+        self.yields.set(self.yields.get() + 1);
+    }
+    fn set_timer(&self, _: Option<f64>) {
+        self.timers.set(self.timers.get() + 1);
+    }
+    fn emit(&self, _: Event<'_, u64>) {
+        self.emits.set(self.emits.get() + 1);
+    }
+    fn error(&self, code: ErrorCode) -> u64 {
+        1000 + code as u64
+    }
+    fn abort_error(&self) -> u64 {
+        999
+    }
+    fn new_controller(&self) {}
+    fn abort(&self, _: &(), _: &u64) {}
+    fn signal_of(&self, _: &()) -> u64 {
+        0
+    }
+    fn aborted(&self, _: &u64) -> Result<Option<u64>, u64> {
+        Ok(None)
+    }
+    fn listen(&self, _: &u64, _: JobId) -> Result<(), u64> {
+        Ok(())
+    }
+    fn unlisten(&self, _: &u64, _: ()) {}
+    fn backoff(&self, _: &u64, _: u32) -> Option<f64> {
+        None
+    }
+}
+
+impl Promises for Lean {
+    type Promise = Rc<RefCell<Waiter<u64>>>;
+    fn promise(&self, rx: Waiter<u64>) -> Self::Promise {
+        Rc::new(RefCell::new(rx))
+    }
+    fn undefined(&self) -> u64 {
+        0
+    }
+}
+
+const N: u64 = 20_000;
+
+fn queue(concurrency: Option<u32>, track: bool) -> Executor<Lean> {
+    let exec = Executor::new(
+        Config { concurrency, track, ..Config::default() },
+        Limits::default(),
+        Lean::default(),
+    );
+    exec.host().follows.borrow_mut().reserve(2 * N as usize);
+    let _started = exec.start(None).unwrap();
+    exec
+}
+
+/// Runs `round` twice, the second time counted: the first grows the storage once.
+fn counted(exec: &Executor<Lean>, round: impl Fn(&Executor<Lean>)) -> Counts {
+    round(exec);
+    let h = exec.host();
+    let before = Counts::of(h);
+    let allocs = allocations();
+    round(exec);
+    let mut c = Counts::of(h).minus(&before);
+    c.allocations = allocations() - allocs;
+    c
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    calls: u64,
+    takes: u64,
+    follows: u64,
+    nows: u64,
+    schedules: u64,
+    yields: u64,
+    timers: u64,
+    emits: u64,
+    allocations: u64,
+}
+
+impl Counts {
+    fn of(h: &Lean) -> Counts {
+        Counts {
+            calls: h.calls.get(),
+            takes: h.takes.get(),
+            follows: h.followed.get(),
+            nows: h.nows.get(),
+            schedules: h.schedules.get(),
+            yields: h.yields.get(),
+            timers: h.timers.get(),
+            emits: h.emits.get(),
+            allocations: 0,
+        }
+    }
+    fn minus(self, b: &Counts) -> Counts {
+        Counts {
+            calls: self.calls - b.calls,
+            takes: self.takes - b.takes,
+            follows: self.follows - b.follows,
+            nows: self.nows - b.nows,
+            schedules: self.schedules - b.schedules,
+            yields: self.yields - b.yields,
+            timers: self.timers - b.timers,
+            emits: self.emits - b.emits,
+            allocations: 0,
+        }
+    }
+}
+
+/// Pushes `N` jobs of `kind`, with an `onIdle()` waiter as the benchmark has, and drives the
+/// queue to idle, settling every followed thenable (in push order, or reversed).
+fn round(kind: Kind, reversed: bool) -> impl Fn(&Executor<Lean>) {
+    move |exec| {
+        for _ in 0..N {
+            exec.push(kind).unwrap();
+        }
+        let idle = exec.on_idle().unwrap();
+        exec.drive();
+        // Settle every followed thenable, batch by batch (settling a serial queue's job starts
+        // the next, which is followed in turn), without copying the list.
+        let follows = |i: usize| exec.host().follows.borrow().get(i).copied();
+        let mut done = 0;
+        loop {
+            let len = exec.host().follows.borrow().len();
+            if done == len {
+                break;
+            }
+            for k in 0..len - done {
+                let i = if reversed { len - 1 - k } else { done + k };
+                let (id, attempt) = follows(i).unwrap();
+                exec.settle(id, attempt, Ran::Value);
+            }
+            done = len;
+        }
+        exec.host().follows.borrow_mut().clear();
+        assert_eq!(exec.running().unwrap(), 0);
+        assert_eq!(exec.size().unwrap(), 0);
+        assert!(idle.borrow_mut().try_recv().unwrap().is_some(), "onIdle() resolved");
+    }
+}
+
+/// Amortised bounds: a few allocations per round (the waiter; the job store regrowing by
+/// doubling after it shrank, O(log N)), never one per job; clock reads a small fraction of jobs.
+fn assert_lean(what: &str, c: &Counts) {
+    assert!(c.allocations <= 64, "{what}: {} allocations for {N} jobs", c.allocations);
+    assert!(c.nows <= N / 8, "{what}: {} clock reads for {N} jobs", c.nows);
+    assert!(c.schedules <= 2, "{what}: {} microtasks for {N} jobs", c.schedules);
+    assert_eq!(c.yields, 0, "{what}: the clock never moved, yet it yielded");
+    assert_eq!(c.timers, 0, "{what}: no timed feature, yet the timer was armed");
+}
+
+#[test]
+fn s1_serial_sync_jobs_one_call_each_no_value_fetched_no_allocation() {
+    let exec = queue(Some(1), false);
+    let c = counted(&exec, round(Kind::Value, false));
+    assert_eq!(c.calls, N, "one call per job");
+    assert_eq!(c.takes, 0, "untracked values are never fetched from the host");
+    assert_eq!(c.follows, 0);
+    assert_eq!(c.emits, 0, "no listener, no event");
+    assert_lean("S1", &c);
+}
+
+#[test]
+fn s2_serial_promise_jobs_one_call_and_one_follow_each() {
+    let exec = queue(Some(1), false);
+    let c = counted(&exec, round(Kind::Thenable, false));
+    assert_eq!(c.calls, N);
+    assert_eq!(c.follows, N, "one follow per promise job");
+    assert_eq!(c.takes, 0);
+    assert_lean("S2", &c);
+}
+
+#[test]
+fn s3_unbounded_promise_jobs_settled_out_of_order() {
+    let exec = queue(None, false);
+    let c = counted(&exec, round(Kind::Thenable, true));
+    assert_eq!(c.calls, N);
+    assert_eq!(c.follows, N);
+    assert_eq!(c.takes, 0);
+    assert_lean("S3", &c);
+}
+
+#[test]
+fn s4_tracked_results_one_value_fetch_each_and_reading_them_back_allocates_nothing() {
+    let exec = queue(Some(1), true);
+    let first = exec.stats().unwrap().pushed as JobId + 1;
+    let c = counted(&exec, move |exec: &Executor<Lean>| {
+        let start = exec.stats().unwrap().pushed as JobId + 1;
+        round(Kind::Thenable, false)(exec);
+        for id in start..start + N {
+            assert_eq!(exec.result(id).unwrap(), 7);
+        }
+    });
+    assert!(first >= 1);
+    assert_eq!(c.calls, N);
+    assert_eq!(c.takes, N, "a tracked job's value is fetched once");
+    assert_lean("S4", &c);
+}
+
+#[test]
+fn listeners_cost_one_emit_per_event_and_no_allocation() {
+    let exec = queue(Some(1), false);
+    exec.listen(events::COMPLETED).unwrap();
+    let c = counted(&exec, round(Kind::Value, false));
+    assert_eq!(c.emits, N, "one completed event per job");
+    assert_eq!(c.takes, N, "the value is fetched for the event");
+    assert_lean("completed listener", &c);
+}
