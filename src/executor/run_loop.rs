@@ -111,8 +111,9 @@ impl<H: Promises> Executor<H> {
                 let now = if s.timed { self.host.now() } else { 0.0 };
                 let Some(started) = s.sched.start_next(now) else { break };
                 let id = started.id;
-                // 1 for a job without retries; `finish_attempt` checks it either way.
-                let attempt = s.sched.attempt(id).unwrap_or(1);
+                // 1 for a job without retries (no lookup while no job has any).
+                let attempt =
+                    if s.sched.has_retries() { s.sched.attempt(id).unwrap_or(1) } else { 1 };
                 if attempt > 1 {
                     // A new try: the last one's aborted signal is not this one's.
                     s.with_extra(id, |e| {
@@ -131,14 +132,17 @@ impl<H: Promises> Executor<H> {
                 }
                 (id, started.job, attempt, active, empty)
             };
-            if active {
-                self.host.emit(super::Event::Active(id));
-            }
-            if empty {
-                self.host.emit(super::Event::Empty);
-            }
-            if self.state.borrow().freed {
-                break;
+            if active || empty {
+                if active {
+                    self.host.emit(super::Event::Active(id));
+                }
+                if empty {
+                    self.host.emit(super::Event::Empty);
+                }
+                // A listener may have freed the queue.
+                if self.state.borrow().freed {
+                    break;
+                }
             }
             let ran = self.host.call(&runner, id, attempt);
             drop(runner);
@@ -208,7 +212,13 @@ impl<H: Promises> Executor<H> {
             };
             let now = if s.timed { self.host.now() } else { 0.0 };
             let outcome = if ran == Ran::Value { Ok(value) } else { Err(Fail::Thrown(value)) };
-            let settled = s.sched.finish_attempt(id, attempt, outcome, now);
+            // Without retries pending, every outcome is of a first attempt: `finish_at` ignores
+            // the late one of a job no longer running just as `finish_attempt` would.
+            let settled = if s.sched.has_retries() {
+                s.sched.finish_attempt(id, attempt, outcome, now)
+            } else {
+                s.sched.finish_at(id, outcome, now)
+            };
             let ignored = matches!(settled, Settled::Ignored(_));
             if !s.extras.is_empty() {
                 if !ignored && !matches!(settled, Settled::Retrying(_)) {

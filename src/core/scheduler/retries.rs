@@ -81,6 +81,12 @@ impl<J, V> Scheduler<J, V> {
         self.jitter = fastrand::Rng::with_seed(seed);
     }
 
+    /// Whether any job pushed with retries has not settled yet. While false every job is on
+    /// its first and only attempt, and `finish` does what `finish_attempt` would.
+    pub fn has_retries(&self) -> bool {
+        !self.retry.is_empty()
+    }
+
     /// The number of job `id`'s attempt: the one running, or the one to come while it waits
     /// (1 until an attempt fails). `None` once it has settled, or for an unknown id.
     pub fn attempt(&self, id: JobId) -> Option<u32> {
