@@ -66,22 +66,95 @@ pub(crate) enum Slot<J, V> {
     Gone,
 }
 
+/// How many slots a chunk holds (12 KB of slots in the wasm build).
+const CHUNK: usize = 1024;
+
+/// The slots, front to back, in fixed-size chunks: growing never moves a slot, and a chunk
+/// whose slots have all left the front is freed as a whole. (A `VecDeque` grown by doubling
+/// copied every slot at each growth and, in wasm, whose memory never shrinks, left the old
+/// buffer's space behind: 33 bytes of wasm memory per tracked record were measured for 12-byte
+/// slots.)
+#[derive(Debug)]
+struct Chunks<J, V> {
+    chunks: VecDeque<Vec<Slot<J, V>>>,
+    /// Slots at the start of the first chunk that have left the front (left `Gone`).
+    head: usize,
+    len: usize,
+}
+
+impl<J, V> Chunks<J, V> {
+    fn new() -> Self {
+        Chunks { chunks: VecDeque::new(), head: 0, len: 0 }
+    }
+
+    /// Chunk and place of the slot `i` from the front (`i < len`).
+    fn pos(&self, i: usize) -> (usize, usize) {
+        let j = self.head + i;
+        (j / CHUNK, j % CHUNK)
+    }
+
+    fn get(&self, i: usize) -> &Slot<J, V> {
+        let (c, k) = self.pos(i);
+        &self.chunks[c][k]
+    }
+
+    fn get_mut(&mut self, i: usize) -> &mut Slot<J, V> {
+        let (c, k) = self.pos(i);
+        &mut self.chunks[c][k]
+    }
+
+    fn push_back(&mut self, slot: Slot<J, V>) {
+        match self.chunks.back_mut() {
+            Some(last) if last.len() < CHUNK => last.push(slot),
+            _ => {
+                // The first chunk grows as a `Vec` does (up to exactly CHUNK: doubling from 4
+                // reaches it), so a queue of a few jobs keeps a few slots, not 12 KB; the
+                // chunks after it, for a backlog, are made whole.
+                let mut chunk = if self.chunks.is_empty() { Vec::new() } else { Vec::with_capacity(CHUNK) };
+                chunk.push(slot);
+                self.chunks.push_back(chunk);
+            }
+        }
+        self.len += 1;
+    }
+
+    fn front(&self) -> Option<&Slot<J, V>> {
+        (self.len > 0).then(|| self.get(0))
+    }
+
+    /// Drops the front slot (`len > 0`).
+    fn pop_front(&mut self) {
+        let head = self.head;
+        self.chunks[0][head] = Slot::Gone;
+        self.head += 1;
+        self.len -= 1;
+        if self.len == 0 {
+            self.chunks.clear();
+            self.head = 0;
+        } else if self.head == CHUNK {
+            self.chunks.pop_front();
+            self.head = 0;
+        }
+    }
+
+}
+
 /// The dense store. Invariant: every id below `base` is gone, and so is every id at or above
-/// `base + slots.len()` that has not been pushed yet.
+/// `base + slots.len` that has not been pushed yet.
 #[derive(Debug)]
 pub(crate) struct JobTable<J, V> {
     base: JobId,
-    slots: VecDeque<Slot<J, V>>,
+    slots: Chunks<J, V>,
 }
 
 impl<J, V> JobTable<J, V> {
     pub(crate) fn new() -> Self {
-        JobTable { base: 1, slots: VecDeque::new() }
+        JobTable { base: 1, slots: Chunks::new() }
     }
 
     /// The id the next `insert` must use (ids never skip).
     pub(crate) fn end(&self) -> JobId {
-        self.base + self.slots.len() as JobId
+        self.base + self.slots.len as JobId
     }
 
     /// The lowest id that may still hold something.
@@ -96,15 +169,15 @@ impl<J, V> JobTable<J, V> {
 
     fn index(&self, id: JobId) -> Option<usize> {
         let off = id.checked_sub(self.base)?;
-        usize::try_from(off).ok().filter(|&i| i < self.slots.len())
+        usize::try_from(off).ok().filter(|&i| i < self.slots.len)
     }
 
     pub(crate) fn get(&self, id: JobId) -> Option<&Slot<J, V>> {
-        self.index(id).map(|i| &self.slots[i])
+        self.index(id).map(|i| self.slots.get(i))
     }
 
     pub(crate) fn get_mut(&mut self, id: JobId) -> Option<&mut Slot<J, V>> {
-        self.index(id).map(move |i| &mut self.slots[i])
+        self.index(id).map(move |i| self.slots.get_mut(i))
     }
 
     /// Replaces the slot of `id` (which must be in range) and returns the old one; `Gone` for
@@ -118,7 +191,6 @@ impl<J, V> JobTable<J, V> {
 
     /// Appends `n` waiting FIFO jobs made by `job`; their ids follow `self.end()`.
     pub(crate) fn insert_many(&mut self, n: usize, mut job: impl FnMut() -> J) {
-        self.slots.reserve(n);
         for _ in 0..n {
             self.slots.push_back(Slot::Waiting { job: job(), heaped: false });
         }
@@ -140,41 +212,39 @@ impl<J, V> JobTable<J, V> {
     /// another.
     pub(crate) fn fifo_waiting_len(&self, first: JobId, max: usize) -> usize {
         let Some(start) = self.index(first) else { return 0 };
-        self.slots
-            .range(start..)
-            .take(max)
-            .take_while(|s| matches!(s, Slot::Waiting { heaped: false, .. }))
+        let end = self.slots.len.min(start.saturating_add(max));
+        (start..end)
+            .take_while(|&i| matches!(self.slots.get(i), Slot::Waiting { heaped: false, .. }))
             .count()
     }
 
-    /// Drops gone slots from the front so the ring spans only live jobs.
+    /// Drops gone slots from the front so the store spans only live jobs (emptied chunks are
+    /// freed as they go).
     pub(crate) fn trim(&mut self) {
         while matches!(self.slots.front(), Some(Slot::Gone)) {
             self.slots.pop_front();
             self.base += 1;
         }
-        // Give memory back after a large backlog has drained, but not on every small swing.
-        if self.slots.capacity() > 1024 && self.slots.len() < self.slots.capacity() / 4 {
-            self.slots.shrink_to(self.slots.len() * 2);
-        }
     }
 
-    /// Visits every slot with its id, front to back.
-    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (JobId, &mut Slot<J, V>)> {
-        let base = self.base;
-        self.slots.iter_mut().enumerate().map(move |(i, s)| (base + i as JobId, s))
+    /// Calls `f` with every slot and its id, front to back.
+    pub(crate) fn for_each_mut(&mut self, mut f: impl FnMut(JobId, &mut Slot<J, V>)) {
+        for i in 0..self.slots.len {
+            f(self.base + i as JobId, self.slots.get_mut(i));
+        }
     }
 
     /// The first id at or after `from` whose slot is waiting in FIFO order (not heaped).
     pub(crate) fn next_fifo_waiting(&self, from: JobId) -> JobId {
         let start = from.max(self.base);
         // `index` is in range for every id in [base, end); stop at `end` when none waits.
-        let first = self.index(start).unwrap_or(self.slots.len());
-        for (id, slot) in (start..).zip(self.slots.range(first..)) {
-            if let Slot::Waiting { heaped: false, .. } = slot {
-                return id;
+        let first = self.index(start).unwrap_or(self.slots.len);
+        for i in first..self.slots.len {
+            if let Slot::Waiting { heaped: false, .. } = self.slots.get(i) {
+                return self.base + i as JobId;
             }
         }
         self.end()
     }
 }
+

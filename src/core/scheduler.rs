@@ -209,12 +209,12 @@ impl<J, V> Scheduler<J, V> {
         }
         let mut dropped = Vec::with_capacity(self.waiting + self.delayed);
         let track = self.config.track;
-        for (id, slot) in self.table.iter_mut() {
+        self.table.for_each_mut(|id, slot| {
             if let Slot::Waiting { .. } | Slot::Delayed = slot {
                 *slot = if track { Slot::Done(Err(Fail::Closed)) } else { Slot::Gone };
                 dropped.push(id);
             }
-        }
+        });
         self.waiting = 0;
         self.delayed = 0;
         self.heap.clear();
@@ -650,12 +650,12 @@ impl<J, V> Scheduler<J, V> {
     pub fn clear(&mut self) -> Vec<JobId> {
         let mut cleared = Vec::with_capacity(self.records);
         if self.records > 0 {
-            for (id, slot) in self.table.iter_mut() {
+            self.table.for_each_mut(|id, slot| {
                 if let Slot::Done(_) = slot {
                     *slot = Slot::Gone;
                     cleared.push(id);
                 }
-            }
+            });
             self.records = 0;
         }
         self.finish_order.clear();
