@@ -179,12 +179,8 @@ impl<H: Promises> Executor<H> {
         }
         let go_on = {
             let mut s = self.state.borrow_mut();
-            if s.freed {
-                drop(s);
-                self.finish_freed(id, ran);
-                return;
-            }
-            !s.draining && self.may_continue(&mut s)
+            // Freed: `finish` tells the job's waiters, and nothing runs any more.
+            !s.freed && !s.draining && self.may_continue(&mut s)
         };
         self.finish(id, attempt, ran);
         if go_on {
