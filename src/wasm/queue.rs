@@ -233,7 +233,8 @@ impl Queue {
         for (i, r) in runners.iter().enumerate() {
             check_runner(r, Some(i))?;
         }
-        if options.is_undefined() {
+        // As for `push`: `undefined` or `null` options are none.
+        if options.is_undefined() || options.is_null() {
             let n = runners.len() as JobId;
             let first = self.exec.push_many(runners).map_err(push_error)?;
             return Ok((first..first + n).map(|id| JsValue::from_f64(id as f64)).collect());

@@ -31,6 +31,20 @@ async function outcomeOf(runner) {
 }
 
 describe("runners", () => {
+  test("options undefined or null mean none, for push and pushAll; other non-objects throw TypeError", async () => {
+    const q = trackedQueue();
+    const ids = [q.push(() => "a", undefined), q.push(() => "b", null), ...q.pushAll([() => "c"], null), ...q.pushAll([() => "d"], undefined)];
+    assert.deepEqual(ids, [1, 2, 3, 4]);
+    for (const bad of [1, "x", true]) {
+      assert.throws(() => q.push(() => 0, bad), TypeError, `push options ${String(bad)}`);
+      assert.throws(() => q.pushAll([() => 0], bad), TypeError, `pushAll options ${String(bad)}`);
+    }
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(ids.map((id) => q.result(id)), ["a", "b", "c", "d"]);
+    assert.equal(q.size, 0, "the refused pushes queued nothing");
+    await q.stop();
+  });
+
   test("plain object with run(): called once, this = the object, value kept", async () => {
     const calls = [];
     const runner = {
