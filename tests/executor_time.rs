@@ -123,11 +123,7 @@ fn timeouts_abort_ctx_signal_read_before_or_after() {
 fn retries_with_fixed_backoff_wait_and_deliver_only_the_final_outcome() {
     let q = Q::sync(true);
     q.exec.listen(events::COMPLETED | events::FAILED).unwrap();
-    let opts = JobOptions {
-        retries: 3,
-        backoff: BackoffOption::Core(Backoff::Fixed { delay: 50.0, jitter: 0.0 }),
-        ..Default::default()
-    };
+    let opts = fixed_retries(3, 50.0);
     let id = q
         .exec
         .push_with(
@@ -303,11 +299,7 @@ fn a_try_that_timed_out_is_retried_and_its_late_outcome_ignored() {
 #[test]
 fn cancel_during_a_retry_delay_ends_the_job() {
     let q = Q::sync(true);
-    let opts = JobOptions {
-        retries: 5,
-        backoff: BackoffOption::Core(Backoff::Fixed { delay: 30.0, jitter: 0.0 }),
-        ..Default::default()
-    };
+    let opts = fixed_retries(5, 30.0);
     let id = q.exec.push_with(throws(int(0)), opts).unwrap();
     q.drive();
     assert_eq!(q.exec.status(id).unwrap(), Some(Status::Pending));
@@ -321,11 +313,7 @@ fn cancel_during_a_retry_delay_ends_the_job() {
 #[test]
 fn stop_during_a_retry_delay_fails_the_job_closed() {
     let q = Q::sync(true);
-    let opts = JobOptions {
-        retries: 5,
-        backoff: BackoffOption::Core(Backoff::Fixed { delay: 30.0, jitter: 0.0 }),
-        ..Default::default()
-    };
+    let opts = fixed_retries(5, 30.0);
     let id = q.exec.push_with(throws(int(0)), opts).unwrap();
     let w = q.wait(id);
     q.drive();
@@ -409,4 +397,13 @@ fn max_records_drops_the_earliest_finished() {
     assert_eq!(q2.exec.status(1).unwrap(), None);
     assert_eq!(q2.exec.result(3).unwrap(), int(3));
     assert_eq!(q2.exec.result(2).unwrap(), int(2));
+}
+
+/// `retries` more tries after a failure, each `delay` ms after it.
+fn fixed_retries(retries: u32, delay: f64) -> JobOptions<V> {
+    JobOptions {
+        retries,
+        backoff: BackoffOption::Core(Backoff::Fixed { delay, jitter: 0.0 }),
+        ..Default::default()
+    }
 }

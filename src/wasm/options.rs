@@ -83,7 +83,7 @@ pub(super) fn read_queue_settings(arg: &JsValue) -> Result<QueueSettings, JsValu
     let timeout = optional(&timeout, |v| read_duration("timeout", v))?.flatten();
     let max_records = optional(&max_records, |v| read_count("maxRecords", v))?.flatten();
     let record_ttl = optional(&record_ttl, |v| read_duration("recordTTL", v))?.flatten();
-    let interval = optional(&interval, read_interval)?.unwrap_or(0.0);
+    let interval = optional(&interval, |v| read_finite_ms("interval", v))?.unwrap_or(0.0);
     let cap = optional(&cap, |v| read_count("intervalCap", v))?.flatten();
     let rate = cap.and_then(|cap| RateLimit::new(interval, cap));
     Ok(QueueSettings {
@@ -141,11 +141,7 @@ fn read_duration(name: &str, value: &JsValue) -> Result<Option<f64>, JsValue> {
     Ok(n.is_finite().then_some(n))
 }
 
-/// The rate-limit window: a finite number of ms ≥ 0 (0: no window, as p-queue's default).
-fn read_interval(value: &JsValue) -> Result<f64, JsValue> {
-    read_finite_ms("interval", value)
-}
-
+/// A finite number of ms ≥ 0 (`interval`, where 0 is no window as in p-queue; backoff delays).
 fn read_finite_ms(name: &str, value: &JsValue) -> Result<f64, JsValue> {
     const WHAT: &str = "a finite number of milliseconds ≥ 0";
     let Some(n) = value.as_f64() else { return Err(bad_type(name, WHAT, value)) };
@@ -167,17 +163,13 @@ pub(super) fn read_priority(value: &JsValue) -> Result<f64, JsValue> {
     Ok(n)
 }
 
-/// Whether `value` looks like an AbortSignal (cross-realm safe).
-fn is_abort_signal(value: &JsValue) -> Result<bool, JsValue> {
-    shim::is_abort_signal(value)
-}
-
 /// A signal argument (`start(signal)`, the `signal` push option).
 pub(super) fn read_signal(name: &str, value: &JsValue) -> Result<Option<JsValue>, JsValue> {
     if value.is_undefined() {
         return Ok(None);
     }
-    if !is_abort_signal(value)? {
+    // Duck-typed by the shim (cross-realm safe).
+    if !shim::is_abort_signal(value)? {
         return Err(bad_type(name, "an AbortSignal", value));
     }
     Ok(Some(value.clone()))
