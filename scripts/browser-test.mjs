@@ -8,7 +8,7 @@
 // page in headless Chromium (playwright-core, /usr/bin/chromium) and/or headless Firefox
 // (geckodriver's W3C WebDriver HTTP API, /usr/bin/firefox-esr), and waits for the page to set
 //
-//   window.__gorqsResults = { done: true, results: [{ name, ok, error, ms }] }
+//   window.__gorqsResults = { done: true, results: [{ name, ok, error, ms, notes }] }
 //
 // Prints every failing test with its error and every console error of the page (a console
 // error counts as a failure), then `browser NAME: N passed, N failed` per browser and the
@@ -218,6 +218,7 @@ function normalise(raw) {
       ok: !!(r && r.ok === true),
       error: r && r.error != null ? String(r.error) : '',
       ms: r && typeof r.ms === 'number' ? r.ms : undefined,
+      notes: r && Array.isArray(r.notes) ? r.notes.map(String) : [],
     })),
   };
 }
@@ -604,6 +605,7 @@ async function main() {
         );
         const results = out.report ? out.report.results : [];
         for (const r of results) {
+          for (const line of r.notes || []) console.log(`note [${name}] ${r.name}: ${line}`);
           if (r.ok) {
             passed++;
             if (opts.verbose) console.log(`ok   [${name}] ${r.name}${r.ms != null ? ` (${r.ms.toFixed(1)} ms)` : ''}`);

@@ -455,3 +455,52 @@ fn empty_and_idle_fire_on_each_transition_in_async_mode() {
     q.drive();
     assert_eq!(q.host().take_events(), vec![Ev::Empty, Ev::Idle]);
 }
+
+#[test]
+fn push_all_with_a_signal_is_all_or_nothing_when_listening_throws_on_the_nth_job() {
+    let q = Q::sync(true);
+    let sig = q.host().new_signal();
+    let opts = JobOptions { signal: Some(V::Signal(sig.clone())), ..Default::default() };
+    // The third addEventListener throws.
+    let calls = Rc::new(std::cell::Cell::new(0));
+    let seen = calls.clone();
+    q.host().on_listen(move |exec| {
+        seen.set(seen.get() + 1);
+        if seen.get() == 3 {
+            *exec.host().listen_throws.borrow_mut() = Some(s("third listen threw"));
+        }
+    });
+    let jobs = vec![echo(), echo(), echo(), echo()];
+    match q.exec.push_all_with(jobs.into_iter(), opts.clone()) {
+        Err(PushError::Signal(e)) => assert_eq!(e, s("third listen threw")),
+        other => panic!("expected the listener's error, got {other:?}"),
+    }
+    assert_eq!(calls.get(), 3, "it stopped at the throw");
+    assert_eq!(sig.listener_count(), 0, "the two listeners added are removed");
+    assert_eq!(q.exec.size().unwrap(), 0, "nothing is queued");
+    assert_eq!(q.exec.stats().unwrap().pushed, 0.0, "no id used");
+    // The same queue goes on: a batch with the same signal now succeeds.
+    let first = q.exec.push_all_with(vec![echo(), echo()].into_iter(), opts).unwrap();
+    assert_eq!(first, 1);
+    assert_eq!(sig.listener_count(), 2);
+    q.run_all();
+    assert_eq!(q.host().called_ids(), vec![1, 2]);
+    assert_eq!(sig.listener_count(), 0, "unhooked as each settled");
+}
+
+#[test]
+fn push_all_with_a_signal_aborted_later_cancels_every_waiting_job_of_the_batch() {
+    let q = Q::sync(true);
+    let sig = q.host().new_signal();
+    let opts = JobOptions { signal: Some(V::Signal(sig.clone())), ..Default::default() };
+    q.push(pending());
+    let first = q.exec.push_all_with(vec![echo(), echo(), echo()].into_iter(), opts).unwrap();
+    assert_eq!(first, 2);
+    q.drive();
+    q.host().abort_signal(&sig, s("stop them"));
+    for id in 2..5 {
+        assert!(matches!(q.exec.result(id), Err(ResultError::Failed(e)) if e == s("stop them")));
+    }
+    assert_eq!(sig.listener_count(), 0);
+    assert_eq!(q.host().called_ids(), vec![1]);
+}

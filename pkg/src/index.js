@@ -13,7 +13,8 @@ export const QueueError = queueErrorClass();
 
 // A Queue is an EventTarget: `instanceof EventTarget` holds, and its own addEventListener,
 // removeEventListener and dispatchEvent (Rust) serve the events.
-Object.setPrototypeOf(Queue.prototype, EventTarget.prototype);
+// (A host without EventTarget gets the constructor's error naming it, not a failed import.)
+if (typeof EventTarget === "function") Object.setPrototypeOf(Queue.prototype, EventTarget.prototype);
 
 // free() and [Symbol.dispose]() stop and release the queue, and later calls throw a clear
 // error. The Rust value itself goes with its JS object, to the garbage collector: releasing

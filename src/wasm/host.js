@@ -36,7 +36,11 @@ export function show(value) {
   try {
     text = typeof value === "string" ? JSON.stringify(value) : String(value);
   } catch {
-    text = Object.prototype.toString.call(value);
+    try {
+      text = Object.prototype.toString.call(value); // a Proxy's traps run here too
+    } catch {
+      text = typeName(value);
+    }
   }
   return `\`${text}\` (${typeName(value)})`;
 }
@@ -100,6 +104,19 @@ export function toArray(value) {
     : 0;
 }
 
+/** Reports an error nobody can catch, as the host reports a throwing event listener's. */
+function report(error) {
+  if (typeof reportError === "function") reportError(error);
+  else setTimeout(() => { throw error; }, 0);
+}
+
+/** The globals a queue needs: a `TypeError` naming those this host lacks, else undefined. */
+export function missingGlobals() {
+  const need = ["queueMicrotask", "EventTarget", "Event", "AbortController", "setTimeout", "clearTimeout"];
+  const missing = need.filter((name) => typeof globalThis[name] !== "function");
+  return missing.length ? new TypeError(`gorqs: this JavaScript host lacks ${missing.join(", ")}`) : undefined;
+}
+
 /** Milliseconds, monotonic. */
 export const now =
   typeof performance !== "undefined" && typeof performance.now === "function"
@@ -107,19 +124,27 @@ export const now =
     : () => Date.now();
 
 /**
- * Runs `fn` in a new macrotask, after timers, I/O and rendering: setImmediate in Node (not
- * clamped), a MessageChannel in browsers (setTimeout(0) is clamped to 4 ms there).
+ * Runs `fn` in a new macrotask, after timers, I/O, input and rendering: setImmediate in Node,
+ * Bun and Deno; in browsers a background-priority `scheduler.postTask` where it exists (else a
+ * MessageChannel; setTimeout(0) is clamped to 4 ms). Chromium ran a 1 ms interval only on
+ * every other MessageChannel (or user-visible postTask) yield, so timers went 2 slices
+ * without a turn; a background task lets them run at every yield (README "Responsiveness").
  */
-export function macrotask(fn) {
-  if (typeof setImmediate === "function") return void setImmediate(fn);
-  if (typeof MessageChannel !== "function") return void setTimeout(fn, 0);
-  const channel = new MessageChannel();
-  channel.port1.onmessage = () => {
-    channel.port1.close();
-    fn();
-  };
-  channel.port2.postMessage(0);
-}
+export const macrotask =
+  typeof setImmediate === "function"
+    ? (fn) => void setImmediate(fn)
+    : typeof scheduler === "object" && typeof scheduler?.postTask === "function"
+      ? (fn) => void scheduler.postTask(fn, { priority: "background" })
+      : typeof MessageChannel === "function"
+        ? (fn) => {
+            const channel = new MessageChannel();
+            channel.port1.onmessage = () => {
+              channel.port1.close();
+              fn();
+            };
+            channel.port2.postMessage(0);
+          }
+        : (fn) => void setTimeout(fn, 0);
 
 export function setTimer(fn, ms) {
   return setTimeout(fn, ms);
@@ -165,8 +190,13 @@ export function newController() {
   return new AbortController();
 }
 
+/** Never throws: the signal's listeners are user code (their errors are reported). */
 export function abortWith(controller, reason) {
-  controller.abort(reason);
+  try {
+    controller.abort(reason);
+  } catch (e) {
+    report(e);
+  }
 }
 
 export function signalOf(controller) {
@@ -287,9 +317,19 @@ export class Host {
     return this.target.dispatchEvent(event);
   }
 
-  /** Fires event `kind` (0 active, 1 completed, 2 failed, 3 empty, 4 idle). */
+  /** Fires event `kind` (0 active, 1 completed, 2 failed, 3 empty, 4 idle). Never throws:
+   * a listener's error is reported by the host; a host without `CustomEvent` (Node 18) gets
+   * an `Event` with the same `detail`. */
   emit(kind, id, value) {
     const detail = kind === 0 ? { id } : kind === 1 ? { id, value } : kind === 2 ? { id, error: value } : null;
-    this.target.dispatchEvent(new CustomEvent(EVENT_TYPES[kind], { detail }));
+    try {
+      const type = EVENT_TYPES[kind];
+      const event = typeof CustomEvent === "function"
+        ? new CustomEvent(type, { detail })
+        : Object.defineProperty(new Event(type), "detail", { value: detail, enumerable: true });
+      this.target.dispatchEvent(event);
+    } catch (e) {
+      report(e);
+    }
   }
 }

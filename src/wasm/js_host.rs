@@ -20,6 +20,52 @@ use crate::executor::{Event, Executor, Host, Promises, Ran, Waiter};
 pub(super) type Exec = Executor<JsHost>;
 
 /// Bindings to the JS snippet (copied into the package by wasm-bindgen).
+///
+/// # Every import, accounted for
+/// A JS exception must never unwind through Rust frames: the executor's flags (`draining`,
+/// `scheduled`, …) and wasm-bindgen's borrow of the `Queue` would stay set, and the queue would
+/// never run another job. So each import that can throw or run user code (a getter, a Proxy
+/// trap, a listener, a runner) is a `catch` import (the error comes back as a `Result`), or
+/// catches inside the shim (`try` in host.js; an error nobody can take is reported as the host
+/// reports a throwing listener's). `tests/layer/js-layer.test.mjs` checks this table against
+/// the bindings below and host.js.
+///
+/// | import | can throw | runs user code | handled by |
+/// |---|---|---|---|
+/// | `Host` (constructor) | no: `missingGlobals` checked first | no | - |
+/// | `invoke` | yes | yes: `run()` | shim try |
+/// | `takeValue` | no | no | - |
+/// | `follow` | yes | yes: `then()` | shim try |
+/// | `emit` | yes | yes: listeners | shim try |
+/// | `on` | yes | yes: options getters | catch |
+/// | `off` | yes | yes: options getters | catch |
+/// | `dispatch` | yes | yes: listeners | catch |
+/// | `missingGlobals` | no | no | - |
+/// | `setMessage` | no | no | - |
+/// | `queueError` | no | no | - |
+/// | `QueueError` (class) | no | no | - |
+/// | `abortError` | no | no | - |
+/// | `argError` | yes | yes: `toString`, Proxy traps | shim try |
+/// | `gotError` | yes | yes: `toString`, Proxy traps | shim try |
+/// | `runnerError` | yes | yes: `toString`, Proxy traps | shim try |
+/// | `runnerKind` | yes | yes: the `run` getter | shim try |
+/// | `takeOut` | no | no | - |
+/// | `isAbortSignal` | yes | yes: getters | catch |
+/// | `fields` | yes | yes: getters | catch |
+/// | `toArray` | yes | yes: the iterator | catch |
+/// | `now` | no | no | - |
+/// | `macrotask` | no | no | - |
+/// | `setTimer` | no | no | - |
+/// | `clearTimer` | no | no | - |
+/// | `callBackoff` | yes | yes: the backoff function | shim try |
+/// | `listen` | yes | yes: `addEventListener` | catch |
+/// | `unlisten` | yes | yes: `removeEventListener` | shim try |
+/// | `isAborted` | yes | yes: the `aborted` getter | catch |
+/// | `reasonOf` | yes | yes: the `reason` getter | catch |
+/// | `newController` | no: `AbortController` checked at construction | no | - |
+/// | `abortWith` | yes | yes: abort listeners | shim try |
+/// | `signalOf` | no | no | - |
+/// | `queueMicrotask` | no: checked at construction | no | - |
 pub(super) mod shim {
     use wasm_bindgen::prelude::*;
 
@@ -45,6 +91,8 @@ pub(super) mod shim {
         #[wasm_bindgen(method, js_class = Host, catch)]
         pub fn dispatch(this: &HostShim, event: &JsValue) -> Result<bool, JsValue>;
 
+        #[wasm_bindgen(js_name = missingGlobals)]
+        pub fn missing_globals() -> JsValue;
         #[wasm_bindgen(js_name = setMessage)]
         pub fn set_message(code: &str, message: &str);
         #[wasm_bindgen(js_name = queueError)]

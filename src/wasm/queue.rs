@@ -105,6 +105,11 @@ impl Queue {
     /// `QueueError` for bad flags, `TypeError`/`RangeError` for bad options.
     #[wasm_bindgen(constructor)]
     pub fn new(mode_or_options: JsValue) -> Result<Queue, JsValue> {
+        // A host without a global the queue needs fails here, by name, not at its first job.
+        let missing = shim::missing_globals();
+        if !missing.is_undefined() {
+            return Err(missing);
+        }
         let mut settings = read_queue_settings(&mode_or_options)?;
         // Queues retry out of step: the jitter is seeded from Math.random.
         settings.limits.jitter_seed = Some((js_sys::Math::random() * 9_007_199_254_740_992.0) as u64);
@@ -239,22 +244,10 @@ impl Queue {
             let first = self.exec.push_many(runners).map_err(push_error)?;
             return Ok((first..first + n).map(|id| JsValue::from_f64(id as f64)).collect());
         }
-        let ids = Array::new();
         let opts = read_push_options(&options)?;
-        // The same order of checks as push: an aborted signal, then a closed queue.
-        if let Some(signal) = &opts.signal {
-            if shim::is_aborted(signal)? {
-                return Err(shim::reason_of(signal)?);
-            }
-        }
-        if !self.exec.is_running().map_err(freed_error)? {
-            return Err(queue_error(ErrorCode::QueueClosed));
-        }
-        for r in runners {
-            let id = self.exec.push_with(r, opts.clone()).map_err(push_error)?;
-            ids.push(&JsValue::from_f64(id as f64));
-        }
-        Ok(ids)
+        let n = runners.len() as JobId;
+        let first = self.exec.push_all_with(runners.into_iter(), opts).map_err(push_error)?;
+        Ok((first..first + n).map(|id| JsValue::from_f64(id as f64)).collect())
     }
 
     /// Fails a waiting or running job with `reason` (default: an `AbortError`).

@@ -27,6 +27,7 @@ import "./contract/parked-runs.test.mjs";
 import "./contract/retries.test.mjs";
 import "./contract/limits.test.mjs";
 import "./contract/hostile.test.mjs";
+import "./contract/host-faults.test.mjs";
 
 /** The test files imported above, for runners that want to check the list. */
 export const FILES = [
@@ -55,4 +56,5 @@ export const FILES = [
   "retries",
   "limits",
   "hostile",
+  "host-faults",
 ].map((name) => `contract/${name}.test.mjs`);

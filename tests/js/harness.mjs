@@ -49,30 +49,75 @@ export function registered() {
 let current = null; // the test running now, or null
 const outside = []; // reports that arrived while no test was running
 
-function report(kind, value) {
+/** Active `captureReported` calls: `{ predicate, caught }`. */
+const captures = [];
+
+/** Records a report; `event` (browsers) is cancelled when a capture takes it. */
+function report(kind, value, event) {
+  if (kind === "uncaught exception") {
+    const capture = captures.find((c) => c.predicate(value));
+    if (capture) {
+      capture.caught.push(value);
+      if (event) event.preventDefault();
+      return;
+    }
+  }
   const entry = { kind, value };
   if (current) current.problems.push(entry);
   else outside.push(entry);
 }
 
 let installed = false;
+const onUncaught = (error) => report("uncaught exception", error);
+
 function installWatchers() {
   if (installed) return;
   installed = true;
   const proc = globalThis.process;
   if (proc && typeof proc.on === "function" && proc.versions && proc.versions.node) {
     proc.on("unhandledRejection", (reason) => report("unhandled rejection", reason));
-    proc.on("uncaughtException", (error) => report("uncaught exception", error));
+    proc.on("uncaughtException", onUncaught);
   } else if (typeof globalThis.addEventListener === "function") {
     globalThis.addEventListener("unhandledrejection", (event) => {
       report("unhandled rejection", event.reason);
     });
     globalThis.addEventListener("error", (event) => {
-      report("uncaught exception", event.error !== undefined ? event.error : event.message);
+      report("uncaught exception", event.error !== undefined ? event.error : event.message, event);
     });
   }
 }
 installWatchers();
+
+/**
+ * Catches the errors the host reports (an uncaught exception, such as a throwing event
+ * listener's) that `predicate(error)` accepts, until `release()`; returns `{ caught, release }`.
+ * Other reports fail the test as before. Browsers: the window `error` events it takes are
+ * cancelled, so they are not logged as console errors either.
+ */
+export function captureReported(predicate) {
+  const capture = { predicate, caught: [] };
+  captures.push(capture);
+  // Node: node:test's own listener would fail the test on any uncaught exception; it steps
+  // aside while the capture is on (the harness's listener still reports the others).
+  const proc = globalThis.process;
+  const others = proc && proc.versions && proc.versions.node
+    ? proc.rawListeners("uncaughtException").filter((l) => l !== onUncaught)
+    : [];
+  for (const l of others) proc.off("uncaughtException", l);
+  return {
+    caught: capture.caught,
+    release() {
+      captures.splice(captures.indexOf(capture), 1);
+      for (const l of others) proc.on("uncaughtException", l);
+    },
+  };
+}
+
+/** A figure the running test wants printed (a measurement, never a verdict): runners print
+ * each test's notes beside its result. */
+export function note(text) {
+  if (current) current.notes.push(String(text));
+}
 
 function problemsError(problems, where) {
   const lines = problems.map((p) => `${p.kind}: ${describeThrown(p.value)}`);
@@ -90,7 +135,7 @@ const macrotask = () => new Promise((resolve) => setTimeout(resolve, 0));
  */
 export async function runTest(t) {
   const startedAt = now();
-  const state = { problems: [] };
+  const state = { problems: [], notes: [] };
   current = state;
   let failed = false;
   let thrown;
@@ -115,7 +160,7 @@ export async function runTest(t) {
     thrown = problemsError(state.problems, "problem(s) reported while the test ran");
   }
   const ms = Math.round((now() - startedAt) * 10) / 10;
-  return { name: t.name, ok: !failed, error: failed ? describeThrown(thrown) : null, ms, thrown };
+  return { name: t.name, ok: !failed, error: failed ? describeThrown(thrown) : null, ms, thrown, notes: state.notes };
 }
 
 /** Name of the final check added by `run()` and `finalCheck()`. */
@@ -145,7 +190,7 @@ export async function run(options = {}) {
   const grep = typeof options.grep === "string" ? new RegExp(options.grep) : options.grep;
   const results = [];
   const publish = async (r) => {
-    const row = { name: r.name, ok: r.ok, error: r.error, ms: r.ms };
+    const row = { name: r.name, ok: r.ok, error: r.error, ms: r.ms, notes: r.notes ?? [] };
     results.push(row);
     if (options.onResult) await options.onResult(row);
   };

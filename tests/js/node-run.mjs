@@ -38,6 +38,7 @@ if (loadError) {
   for (const t of registered()) {
     nodeTest(t.name, async () => {
       const r = await runTest(t);
+      for (const line of r.notes) console.log(`${t.name}: ${line}`);
       if (!r.ok) throw r.thrown instanceof Error ? r.thrown : new Error(r.error);
     });
   }

@@ -62,3 +62,89 @@ test("the package's Queue is the class wasm-bindgen generated, and QueueError co
   q.free();
   assert.throws(() => q.size, /freed/);
 });
+
+// ---- Every JS import is accounted for (issue 14) ---------------------------------------------
+// src/wasm/js_host.rs keeps a table of the imports: whether each can throw or run user code,
+// and how that is handled ("catch": a `catch` import; "shim try": host.js catches). A JS
+// exception unwinding through Rust frames would leave the executor's flags set for good.
+
+const jsHost = readFileSync(root + "src/wasm/js_host.rs", "utf8");
+
+/** The table's rows: name → { throws, user, handled }. */
+function importTable() {
+  const rows = new Map();
+  for (const line of jsHost.split("\n")) {
+    const m = /^\/\/\/ \| `([A-Za-z]+)`[^|]*\| ([^|]+)\| ([^|]+)\| ([^|]+)\|$/.exec(line);
+    if (m) rows.set(m[1], { throws: !/^no\b/.test(m[2].trim()), user: !/^no\b/.test(m[3].trim()), handled: m[4].trim() });
+  }
+  return rows;
+}
+
+/** The imports declared in the `extern "C"` blocks: JS name → whether it is a `catch` import. */
+function importBindings() {
+  const out = new Map();
+  let attrs = "";
+  for (const line of jsHost.split("\n")) {
+    const t = line.trim();
+    if (t.startsWith("#[wasm_bindgen(")) attrs += t;
+    const fn = /^pub (?:fn|static) ([A-Za-z_]+)/.exec(t);
+    if (fn) {
+      const named = /js_name = ([A-Za-z]+)/.exec(attrs);
+      const name = /\bconstructor\b/.test(attrs) ? /js_class = ([A-Za-z]+)/.exec(attrs)[1] : named ? named[1] : fn[1];
+      out.set(name, /\bcatch\b/.test(attrs));
+    }
+    if (fn || /^pub type /.test(t) || t === "") attrs = "";
+  }
+  return out;
+}
+
+test("the import table lists every import of js_host.rs, and each catch import is one", () => {
+  const table = importTable();
+  const bindings = importBindings();
+  assert.ok(bindings.size >= 30, `found ${bindings.size} imports (the parser still reads js_host.rs)`);
+  assert.deepEqual([...table.keys()].sort(), [...bindings.keys()].sort(), "table rows = imports");
+  for (const [name, row] of table) {
+    if (row.throws || row.user) {
+      assert.ok(["catch", "shim try"].includes(row.handled), `${name}: can throw or run user code, handled by "${row.handled}"`);
+    }
+    assert.equal(bindings.get(name), row.handled === "catch", `${name}: a catch import exactly when the table says "catch"`);
+  }
+});
+
+test('each "shim try" import never throws, given a Proxy whose every trap throws', async () => {
+  const shim = await import("../../src/wasm/host.js");
+  const hostile = new Proxy(function () {}, Object.fromEntries(
+    ["get", "has", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf", "apply", "construct", "defineProperty", "set"]
+      .map((trap) => [trap, () => { throw new Error(`trap ${trap}`); }]),
+  ));
+  const settled = [];
+  const host = new shim.Host((...args) => settled.push(args), () => hostile);
+  const reported = [];
+  const saved = globalThis.reportError;
+  globalThis.reportError = (e) => reported.push(e);
+  // (A listener that throws is reported by the host's EventTarget itself: see the contract
+  // suite, tests/js/contract/host-faults.test.mjs.)
+  const calls = {
+    invoke: () => host.invoke(hostile, 1, 1),
+    follow: () => { host.invoke({ run: () => ({ then: hostile }) }, 1, 1); host.follow(1, 1); },
+    emit: () => host.emit(1, 1, hostile),
+    argError: () => shim.argError(false, "x", "a number", hostile),
+    gotError: () => shim.gotError("got ", hostile, false),
+    runnerError: () => shim.runnerError(0, hostile),
+    runnerKind: () => shim.runnerKind(hostile),
+    callBackoff: () => shim.callBackoff(hostile, 1),
+    unlisten: () => shim.unlisten(hostile, () => {}),
+    abortWith: () => shim.abortWith(hostile, 1),
+  };
+  try {
+    for (const [name, row] of importTable()) {
+      if (row.handled !== "shim try") continue;
+      assert.ok(calls[name], `a hostile call of ${name} is written here`);
+      assert.doesNotThrow(calls[name], `${name} with a hostile argument`);
+    }
+  } finally {
+    globalThis.reportError = saved;
+  }
+  assert.ok(reported.length >= 1, "abortWith reports what the controller's abort threw");
+  assert.equal(settled.length, 1, "follow's throwing then() settled the job as failed");
+});

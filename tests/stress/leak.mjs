@@ -62,6 +62,50 @@ async function settledHeap() {
 
 const mb = (n) => `${(n / 1048576).toFixed(2)} MB`;
 
+// ---- Host faults (issue 14): every round also meets FAULTS of each kind, on the same queue:
+// a Proxy whose every trap throws as runner, options, signal and id; a listener that throws;
+// pushAll whose signal's addEventListener throws on the third runner; events fired with no
+// CustomEvent global. The memory checks below then cover them too.
+const FAULTS = 200;
+const hostile = new Proxy({}, Object.fromEntries(
+  ["get", "has", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf", "apply"].map((t) => [t, () => { throw new Error(t); }]),
+));
+let listenerThrows = 0;
+process.on("uncaughtException", (e) => {
+  if (e && e.message === "listener threw") listenerThrows++;
+  else throw e;
+});
+function throwingSignal() {
+  let added = 0;
+  return { aborted: false, addEventListener() { if (++added === 3) throw new Error("add threw"); }, removeEventListener() {} };
+}
+async function faults(q) {
+  const expectThrow = (f) => { try { f(); } catch { return; } throw new Error("leak: a fault did not throw"); };
+  const pushed = q.stats().pushed;
+  for (let i = 0; i < FAULTS; i++) {
+    expectThrow(() => q.push(hostile));
+    expectThrow(() => q.push(() => 1, hostile));
+    expectThrow(() => q.push(() => 1, { signal: hostile }));
+    expectThrow(() => q.status(hostile));
+    expectThrow(() => q.pushAll([() => 1, () => 2, () => 3], { signal: throwingSignal() }));
+  }
+  if (q.stats().pushed !== pushed) throw new Error("leak: a fault queued a job");
+  const listener = () => { throw new Error("listener threw"); };
+  q.addEventListener("completed", listener);
+  const saved = globalThis.CustomEvent;
+  delete globalThis.CustomEvent;
+  try {
+    const ids = [];
+    for (let i = 0; i < FAULTS; i++) ids.push(q.push(() => i));
+    await q.onIdle();
+    for (const id of ids) q.result(id);
+  } finally {
+    globalThis.CustomEvent = saved;
+    q.removeEventListener("completed", listener);
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** One round: JOBS jobs of mixed kinds, all run; half read by result(), the rest cleared. */
 async function round(q, r) {
   const first = q.push(() => 0);
@@ -98,6 +142,7 @@ async function round(q, r) {
   }
   q.clear();
   if (q.status(first + 1) !== undefined || q.status(last) !== undefined) throw new Error("clear() left records");
+  await faults(q);
   return read;
 }
 
@@ -136,8 +181,10 @@ for (let r = 1; r <= ROUNDS; r++) {
   if (args.spaces) console.log(`leak:           spaces since the start: ${spaceDeltas()}`);
 }
 await q.stop();
+console.log(`leak: each round also met ${FAULTS} hostile Proxies of each kind, throwing signals and a throwing listener (${listenerThrows} throws reported)`);
 
 const problems = [];
+if (listenerThrows < (ROUNDS + 2) * FAULTS) problems.push(`only ${listenerThrows} listener throws were reported`);
 const settled = wasm[SETTLE_ROUND - 1];
 const grew = wasm.slice(SETTLE_ROUND - 1).some((w) => w !== settled);
 if (grew) problems.push(`${wasmLabel} kept growing after round ${SETTLE_ROUND}: ${wasm.map(mb).join(", ")}`);
