@@ -2,15 +2,23 @@
 # Installs, idempotently, everything the build and the tests need on a fresh machine.
 # Each step checks first and installs only what is missing; nothing is downloaded from outside
 # the package registries (see ../shared/TOOLCHAIN.md for why each choice is made).
-#   scripts/setup.sh            everything (Rust wasm toolchain, browsers, npm tools)
+#   scripts/setup.sh            everything (Rust wasm toolchain, browsers, npm tools, runtimes)
 #   scripts/setup.sh --no-browsers   skip chromium/firefox/geckodriver
+#   scripts/setup.sh --no-runtimes   skip the runtimes of the matrix (Node 20-26, Bun, Deno)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130
 WASM_PACK_VERSION=0.15.1
 want_browsers=1
-[ "${1:-}" = "--no-browsers" ] && want_browsers=0
+want_runtimes=1
+for arg in "$@"; do
+  case $arg in
+    --no-browsers) want_browsers=0 ;;
+    --no-runtimes) want_runtimes=0 ;;
+    *) echo "setup: unknown option $arg (known: --no-browsers, --no-runtimes)" >&2; exit 2 ;;
+  esac
+done
 
 log() { printf '[setup] %s\n' "$*"; }
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -67,6 +75,14 @@ fi
 if [ ! -d tools/node_modules ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
   log "npm ci in tools/"
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# The JavaScript runtimes of the matrix suite (scripts/matrix.sh): Node 20, 22, 24, 26, Bun and
+# Deno from the npm registry, pinned in tools/runtimes/package-lock.json, installed into
+# runtimes/ (git-ignored, ~0.9 GB) by scripts/runtimes.sh, which the benchmark can reuse.
+if [ "$want_runtimes" = 1 ]; then
+  bash scripts/runtimes.sh --check >/dev/null || log "installing the runtimes into runtimes/ (scripts/runtimes.sh)"
+  bash scripts/runtimes.sh >/dev/null
 fi
 log "ok"
 
