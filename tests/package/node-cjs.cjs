@@ -1,4 +1,5 @@
 // Check 2: the package from Node as CommonJS. Run inside a scratch project with gorqs installed.
+// scripts/matrix.sh runs it on Bun and Deno too (`deno run -A node-cjs.cjs`).
 const { Queue, SyncMode, TrackJobs } = require("gorqs");
 const gorqs = require("gorqs");
 const { readFileSync } = require("node:fs");
@@ -31,7 +32,8 @@ async function main() {
     for (const p of problems) console.error(`  ${p}`);
     process.exit(1);
   }
-  console.log("  node CommonJS: ok");
+  const runtime = globalThis.Bun ? "bun" : globalThis.Deno ? "deno" : "node";
+  console.log(`  ${runtime} ${process.versions[runtime]} CommonJS: ok`);
 }
 
 main().catch((e) => {

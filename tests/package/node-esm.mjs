@@ -1,4 +1,5 @@
 // Check 1: the package from Node as ESM. Run inside a scratch project with gorqs installed.
+// scripts/matrix.sh runs it on Bun and Deno too (`deno run -A node-esm.mjs`).
 import { Queue, SyncMode, TrackJobs } from "gorqs";
 import * as gorqs from "gorqs";
 import { readFileSync } from "node:fs";
@@ -29,4 +30,5 @@ if (problems.length) {
   for (const p of problems) console.error(`  ${p}`);
   process.exit(1);
 }
-console.log("  node ESM: ok");
+const runtime = globalThis.Bun ? "bun" : globalThis.Deno ? "deno" : "node";
+console.log(`  ${runtime} ${process.versions[runtime]} ESM: ok`);
