@@ -44,6 +44,10 @@ suite wasm-firefox wasm-pack test --headless --firefox
 # The JS contract suite (tests/js), in Node and in headless Chromium and Firefox.
 suite js-node node tests/js/node-run.mjs
 suite js-browsers node scripts/browser-test.mjs --browser=chromium,firefox --page=/tests/js/browser.html
+# The runtime matrix: on Node 20, 22, 24, 26, Bun and Deno (pinned, installed into runtimes/ by
+# scripts/runtimes.sh), the same contract suite, the packed package's ESM and CommonJS imports,
+# and the million-job stress (scripts/matrix.sh; about 70 s).
+suite runtimes bash scripts/matrix.sh
 # The package's shape: Queue generated from Rust, hand-written JS within 300 lines and free of
 # wasm-bindgen glue internals (tests/layer; it replaced the V8-shapes check of the old JS queue;
 # the per-job path is checked natively, tests/executor_per_job.rs, in `native`).
