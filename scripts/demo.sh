@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-bash scripts/setup.sh --no-browsers
+bash scripts/setup.sh --no-browsers --no-runtimes
 bash scripts/build.sh
 (cd examples && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 echo
