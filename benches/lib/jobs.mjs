@@ -47,15 +47,30 @@ export function makeAsyncJob(i) {
   };
 }
 
+/**
+ * An I/O-like promise job (S5): logs its start, awaits twice (a request, then reading its body),
+ * returns its index. Counted in flight like makeAsyncJob.
+ */
+export function makeIoJob(i) {
+  return async () => {
+    if (++inflight > maxInflight) maxInflight = inflight;
+    log[pos++] = i;
+    await null;
+    await null;
+    inflight--;
+    return i;
+  };
+}
+
 /** Builds the `n` job closures of a run, outside the timed section. */
 export function makeJobs(kind, n) {
-  const make = kind === "sync" ? makeSyncJob : makeAsyncJob;
+  const make = kind === "sync" ? makeSyncJob : kind === "io" ? makeIoJob : makeAsyncJob;
   const jobs = new Array(n);
   for (let i = 0; i < n; i++) jobs[i] = make(i);
   return jobs;
 }
 
-/** Records the value read back for job `j` (S4). Same cost for every implementation. */
+/** Records the value read back for job `j` (S4, S6, S7). Same cost for every implementation. */
 export function recordRead(j, value) {
   readBack[j] = value;
 }
@@ -69,9 +84,10 @@ export function startedCount() {
  * Checks a finished run of `n` jobs. Returns a list of failure messages (empty = all good).
  * - every job ran exactly once;
  * - serial: in push order, never two in flight at once;
+ * - capped: never more than `cap` promise jobs in flight at once;
  * - results: every value read back is the job's own.
  */
-export function checkRun(n, { serial, results }) {
+export function checkRun(n, { serial, results, cap }) {
   const errors = [];
   if (pos !== n) errors.push(`${pos} of ${n} jobs ran when the queue reported done`);
   if (inflight !== 0) errors.push(`${inflight} promise jobs still in flight when the queue reported done`);
@@ -85,6 +101,7 @@ export function checkRun(n, { serial, results }) {
     }
     if (maxInflight > 1) errors.push(`serial queue ran ${maxInflight} promise jobs at once`);
   } else {
+    if (cap && maxInflight > cap) errors.push(`ran ${maxInflight} promise jobs at once, over the concurrency cap of ${cap}`);
     const seen = new Uint8Array(n);
     for (let k = 0; k < upto; k++) {
       const i = log[k];

@@ -3,7 +3,7 @@
 // recognises AsyncFunction workers and awaits them).
 import asyncLib from "async";
 import { makeSyncJob } from "../jobs.mjs";
-import { readBackMap, verifyMap, noDispose } from "./common.mjs";
+import { readBackMap, verifyMap, runBursts, runBatches, noDispose } from "./common.mjs";
 
 export const meta = { name: "async", kind: "peer", pkg: "async", note: "async.queue" };
 
@@ -52,6 +52,18 @@ export const scenarios = {
       },
       dispose: noDispose,
     };
+  },
+  // Crawler: async.queue(worker, 8), push() per request, drain().
+  S5: (s) => plain(promiseWorker, s.cap)(),
+  // UI handler: each event awaits the promise push() returns (no callback given).
+  S6: (s) => {
+    const q = asyncLib.queue(promiseWorker, 1);
+    return { run: (jobs) => runBursts(jobs, s.burst, (job) => q.push(job)), dispose: noDispose };
+  },
+  // Pipeline stage: push(batch) returns an array of promises, one per job.
+  S7: (s) => {
+    const q = asyncLib.queue(promiseWorker, s.cap);
+    return { run: (jobs) => runBatches(jobs, s.batch, (batch) => Promise.all(q.push(batch))), dispose: noDispose };
   },
 };
 

@@ -1,7 +1,7 @@
 // No queue at all: the same jobs called straight from a loop. The floor every queue is measured
 // against ("× baseline" in the tables).
 import { makeSyncJob } from "../jobs.mjs";
-import { readBackMap, noDispose } from "./common.mjs";
+import { readBackMap, runBursts, runBatches, noDispose } from "./common.mjs";
 
 export const meta = { name: "baseline", kind: "baseline", version: "-", note: "plain loop, no queue" };
 
@@ -43,6 +43,43 @@ export const scenarios = {
       }
       readBackMap(results, ids);
     },
+    dispose: noDispose,
+  }),
+  // Crawler: a hand-written pool of `cap` workers pulling the next job from an index.
+  S5: (s) => ({
+    async run(jobs) {
+      let next = 0;
+      const worker = async () => {
+        while (next < jobs.length) await jobs[next++]();
+      };
+      const workers = [];
+      for (let k = 0; k < s.cap; k++) workers.push(worker());
+      await Promise.all(workers);
+    },
+    dispose: noDispose,
+  }),
+  // UI handler: each event of a burst calls its job straight away and awaits its value.
+  S6: (s) => ({
+    run: (jobs) => runBursts(jobs, s.burst, async (job) => job()),
+    dispose: noDispose,
+  }),
+  // Pipeline stage: each batch through a hand-written pool of `cap` workers, values by index.
+  S7: (s) => ({
+    run: (jobs) =>
+      runBatches(jobs, s.batch, async (batch) => {
+        const values = new Array(batch.length);
+        let next = 0;
+        const worker = async () => {
+          while (next < batch.length) {
+            const k = next++;
+            values[k] = await batch[k]();
+          }
+        };
+        const workers = [];
+        for (let w = 0; w < s.cap; w++) workers.push(worker());
+        await Promise.all(workers);
+        return values;
+      }),
     dispose: noDispose,
   }),
 };

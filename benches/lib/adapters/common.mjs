@@ -18,3 +18,35 @@ export function verifyMap(results, n) {
 }
 
 export const noDispose = async () => {};
+
+/**
+ * S6, the same for every implementation: bursts of `size` events; each event's handler hands
+ * its job to `submit` (which returns a promise of the job's value), awaits the value and records
+ * it. The next burst starts once all handlers of the previous one are done.
+ */
+export async function runBursts(jobs, size, submit) {
+  const n = jobs.length;
+  const handler = async (job, j) => {
+    recordRead(j, await submit(job));
+  };
+  const handlers = new Array(size);
+  for (let b = 0; b < n; b += size) {
+    const m = Math.min(size, n - b);
+    handlers.length = m;
+    for (let k = 0; k < m; k++) handlers[k] = handler(jobs[b + k], b + k);
+    await Promise.all(handlers);
+  }
+}
+
+/**
+ * S7, the same for every implementation: the jobs arrive in batches of `size`; `processBatch`
+ * runs a batch and resolves with its values in batch order; they are recorded before the next
+ * batch is taken.
+ */
+export async function runBatches(jobs, size, processBatch) {
+  const n = jobs.length;
+  for (let b = 0; b < n; b += size) {
+    const values = await processBatch(jobs.slice(b, b + size));
+    for (let k = 0; k < values.length; k++) recordRead(b + k, values[k]);
+  }
+}

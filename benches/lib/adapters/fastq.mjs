@@ -3,7 +3,7 @@
 // with q.drained().
 import fastq from "fastq";
 import { makeSyncJob } from "../jobs.mjs";
-import { readBackMap, verifyMap, noDispose } from "./common.mjs";
+import { readBackMap, verifyMap, runBursts, runBatches, noDispose } from "./common.mjs";
 
 export const meta = { name: "fastq", kind: "peer", pkg: "fastq" };
 
@@ -12,6 +12,9 @@ function syncWorker(job, cb) {
   cb(null, job());
 }
 function promiseWorker(job) {
+  return job();
+}
+async function asyncWorker(job) {
   return job();
 }
 
@@ -70,6 +73,19 @@ export const scenarios = {
       },
       dispose: noDispose,
     };
+  },
+  // Crawler: fastq.promise(worker, 8), push() per request, drained().
+  S5: (s) => promised(s.cap)(),
+  // UI handler: each event awaits the promise push() returns. fastq.promise needs a worker that
+  // returns a promise, so the synchronous jobs go through an async worker.
+  S6: (s) => {
+    const q = fastq.promise(asyncWorker, 1);
+    return { run: (jobs) => runBursts(jobs, s.burst, (job) => q.push(job)), dispose: noDispose };
+  },
+  // Pipeline stage: a push() per job of the batch, Promise.all of their promises.
+  S7: (s) => {
+    const q = fastq.promise(promiseWorker, s.cap);
+    return { run: (jobs) => runBatches(jobs, s.batch, (batch) => Promise.all(batch.map((job) => q.push(job)))), dispose: noDispose };
   },
 };
 

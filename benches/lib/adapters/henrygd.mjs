@@ -4,7 +4,7 @@
 // as a user of this library has to.
 import { newQueue } from "@henrygd/queue";
 import { makeSyncJob } from "../jobs.mjs";
-import { readBackMap, verifyMap, noDispose } from "./common.mjs";
+import { readBackMap, verifyMap, runBursts, runBatches, noDispose } from "./common.mjs";
 
 export const meta = { name: "@henrygd/queue", kind: "peer", pkg: "@henrygd/queue" };
 
@@ -54,6 +54,18 @@ export const scenarios = {
       },
       dispose: noDispose,
     };
+  },
+  // Crawler: newQueue(8), add() per request, done().
+  S5: (s) => plain(s.cap, false)(),
+  // UI handler: each event awaits the promise add() returns; synchronous jobs wrapped as in S1.
+  S6: (s) => {
+    const queue = newQueue(1);
+    return { run: (jobs) => runBursts(jobs, s.burst, (job) => queue.add(() => Promise.resolve(job()))), dispose: noDispose };
+  },
+  // Pipeline stage: an add() per job of the batch, Promise.all of their promises.
+  S7: (s) => {
+    const queue = newQueue(s.cap);
+    return { run: (jobs) => runBatches(jobs, s.batch, (batch) => Promise.all(batch.map((job) => queue.add(job)))), dispose: noDispose };
   },
 };
 

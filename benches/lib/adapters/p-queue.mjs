@@ -2,7 +2,7 @@
 // queue.add(fn) per job, await queue.onIdle().
 import PQueue from "p-queue";
 import { makeSyncJob } from "../jobs.mjs";
-import { readBackMap, verifyMap, noDispose } from "./common.mjs";
+import { readBackMap, verifyMap, runBursts, runBatches, noDispose } from "./common.mjs";
 
 export const meta = { name: "p-queue", kind: "peer", pkg: "p-queue" };
 
@@ -44,6 +44,18 @@ export const scenarios = {
       },
       dispose: noDispose,
     };
+  },
+  // Crawler: concurrency 8, add() per request, onIdle().
+  S5: (s) => plain(s.cap)(),
+  // UI handler: each event awaits the promise add() returns.
+  S6: (s) => {
+    const queue = new PQueue({ concurrency: 1 });
+    return { run: (jobs) => runBursts(jobs, s.burst, (job) => queue.add(job)), dispose: noDispose };
+  },
+  // Pipeline stage: addAll(batch) resolves with the batch's values in order.
+  S7: (s) => {
+    const queue = new PQueue({ concurrency: s.cap });
+    return { run: (jobs) => runBatches(jobs, s.batch, (batch) => queue.addAll(batch)), dispose: noDispose };
   },
 };
 
