@@ -1,13 +1,15 @@
-// One implementation × one scenario, in its own process (spawned by run.mjs with --expose-gc).
-// Prints one line "@@RESULT <json>" on stdout. Never asserts on time: only correctness checks
-// (all jobs ran, in push order when serial, results read back right) fail a run.
+// One implementation × one scenario, in its own process: Node (spawned by run.mjs with
+// --expose-gc) or Bun (the same flag defines `gc` there; Bun.gc(true) otherwise). Prints one line
+// "@@RESULT <json>" on stdout; the measuring itself is lib/core.mjs, shared with the browsers.
+import "./wasm-hook.mjs"; // first: it must see the wasm instances the implementations make
 import { performance } from "node:perf_hooks";
 import { loadImpl } from "./impls.mjs";
 import { scenarioByKey } from "./scenarios.mjs";
-import { makeJobs, resetState, checkRun, runInfo, startedCount } from "./jobs.mjs";
+import { startedCount } from "./jobs.mjs";
+import { runCombo } from "./core.mjs";
 
 const args = JSON.parse(process.argv[2]);
-const { impl, scenario: scenarioKey, n, warmup, runs } = args;
+const { impl, scenario: scenarioKey, n, warmup, runs, budgetMs } = args;
 const scenario = scenarioByKey(scenarioKey);
 
 let buildSha;
@@ -15,17 +17,16 @@ function emit(result) {
   process.stdout.write(`@@RESULT ${JSON.stringify({ impl, scenario: scenarioKey, n, buildSha, ...result })}\n`);
 }
 
-if (typeof global.gc !== "function") {
-  emit({ status: "error", failures: ["run with --expose-gc"] });
+// Bun: Bun.gc(true), a synchronous full collection (JavaScriptCore's); Node: --expose-gc's gc().
+const gc =
+  typeof globalThis.Bun === "object" && typeof globalThis.Bun.gc === "function"
+    ? () => globalThis.Bun.gc(true)
+    : typeof globalThis.gc === "function"
+      ? globalThis.gc
+      : null;
+if (!gc) {
+  emit({ status: "error", failures: ["no forced GC: run with --expose-gc"] });
   process.exit(2);
-}
-
-const tick = () => new Promise((resolve) => setImmediate(resolve));
-async function fullGc() {
-  for (let k = 0; k < 6; k++) {
-    global.gc();
-    await tick();
-  }
 }
 
 // A rejection nobody handled is a bug of the queue under test (or of the harness): fail loudly.
@@ -37,7 +38,7 @@ try {
   implementation = await loadImpl(impl);
   buildSha = implementation.buildSha;
 } catch (e) {
-  if (e && e.constructor && e.constructor.name === "NotBuilt") {
+  if (e && e.notBuilt) {
     emit({ status: "not built", failures: [], message: e.message });
     process.exit(0);
   }
@@ -52,82 +53,22 @@ const say = (line) => process.stdout.write(`${line}\n`);
 const beat = setInterval(() => say(`@@BEAT ${startedCount()}`), 1000);
 beat.unref();
 
-async function timedRun(factory) {
-  resetState(n);
-  const jobs = makeJobs(scenario.jobs, n);
-  const ctx = factory();
-  await fullGc();
-  const t0 = performance.now();
-  await ctx.run(jobs);
-  const t1 = performance.now();
-  const failures = checkRun(n, scenario);
-  if (ctx.check) failures.push(...ctx.check());
-  await ctx.dispose();
-  return { nsPerJob: ((t1 - t0) * 1e6) / n, failures, info: runInfo() };
-}
-
-function usage() {
-  const m = process.memoryUsage();
-  return { heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss };
-}
-
-async function memoryRun() {
-  if (!implementation.memory) return { status: "unsupported", failures: [] };
-  // A small warm-up loads every code path (and, for gorqs, instantiates the wasm module).
-  resetState(1000);
-  const warm = await implementation.memory(1000);
-  const warmFailures = warm.verify();
-  await warm.dispose();
-  resetState(n);
-  await fullGc();
-  const before = usage();
-  let handle = await implementation.memory(n);
-  await fullGc();
-  const after = usage();
-  const failures = [...warmFailures, ...handle.verify()];
-  await handle.dispose();
-  handle = null;
-  // heapUsed + external: `arrayBuffers` is already part of `external` (Node docs), and wasm
-  // linear memory is counted in `external`. Reported separately too.
-  const delta = (k) => after[k] - before[k];
-  const bytes = delta("heapUsed") + delta("external");
-  return {
-    status: failures.length ? "failed" : "ok",
-    failures,
-    memory: {
-      bytesPerJob: bytes / n,
-      heapPerJob: delta("heapUsed") / n,
-      externalPerJob: delta("external") / n,
-      arrayBuffersPerJob: delta("arrayBuffers") / n,
-      rssPerJob: delta("rss") / n,
-      before,
-      after,
-    },
-  };
-}
-
-async function main() {
-  if (scenario.memory) return memoryRun();
-  const factory = implementation.scenarios[scenario.base ?? scenario.key];
-  if (!factory) return { status: "unsupported", failures: [] };
-  const failures = [];
-  const warmupNs = [];
-  const nsPerJob = [];
-  let info;
-  for (let k = 0; k < warmup + runs; k++) {
-    say(`@@RUN ${k}`);
-    const r = await timedRun(factory);
-    say(`@@DONE ${k} ${r.nsPerJob} ${r.failures.length}`);
-    (k < warmup ? warmupNs : nsPerJob).push(r.nsPerJob);
-    for (const f of r.failures) failures.push(`${k < warmup ? "warm-up" : "run"} ${k < warmup ? k + 1 : k - warmup + 1}: ${f}`);
-    info = r.info;
-  }
-  return { status: failures.length ? "failed" : "ok", failures, warmupNs, nsPerJob, info };
-}
+const host = {
+  now: () => performance.now(),
+  gc,
+  tick: () => new Promise((resolve) => setImmediate(resolve)),
+  jsHeap: () => process.memoryUsage().heapUsed,
+  // For reference in the JSON only (see lib/core.mjs).
+  extraUsage: () => {
+    const m = process.memoryUsage();
+    return { external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss };
+  },
+  say,
+};
 
 try {
-  const result = await main();
-  await tick();
+  const result = await runCombo({ host, implementation, scenario, n, warmup, runs, budgetMs });
+  await host.tick();
   if (stray.length) {
     result.failures.push(...stray);
     result.status = "failed";
