@@ -4,4 +4,4 @@ setup: ; bash scripts/setup.sh
 build: ; bash scripts/build.sh
 test: ; bash scripts/test.sh
 demo: ; bash scripts/demo.sh
-bench: ; bash scripts/setup.sh --no-browsers && bash scripts/build.sh && (cd benches && npm ci --no-audit --no-fund) && node benches/run.mjs
+bench: ; bash scripts/setup.sh && bash scripts/build.sh && (cd benches && npm ci --no-audit --no-fund) && node benches/run.mjs

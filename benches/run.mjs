@@ -1,29 +1,47 @@
 #!/usr/bin/env node
-// gorqs benchmark (issue 4): gorqs against p-queue, fastq, async.queue, @henrygd/queue and a
-// no-queue baseline, each implementation × scenario in its own `node --expose-gc` process.
+// gorqs benchmark (issues 4 and 16): gorqs, its JS-executor reference build and the peers
+// (p-queue, fastq, async.queue, @henrygd/queue) against a no-queue baseline, on Node 24, 26, 22
+// and 20, Bun, headless Chromium and headless Firefox. Node and Bun: each implementation ×
+// scenario in its own process; browsers: each in a fresh iframe of the benchmark page.
 //
-//   node benches/run.mjs                 full run (N = 200,000; scaling at 1,000,000)
-//   node benches/run.mjs --quick         smoke run (N / 10, fewer runs)
-//   node benches/run.mjs --only=S1,S2 --impl=gorqs,fastq
+//   node benches/run.mjs                  full run, every runtime (about an hour on 2 cores)
+//   node benches/run.mjs --quick          smoke run: N / 10, fewer runs (about 4 minutes)
+//   node benches/run.mjs --runtime=node24,chromium --only=S1,S5 --impl=gorqs,fastq
 //
-// Options: --only=S1,S2,S3,S4,MEM,S1-1M,S4-1M (aliases: mem, scaling), --impl=gorqs,p-queue,…
-// (the baseline always runs, for the ratios), --runs=K, --warmup=K, --gorqs-module=PATH,
-// --no-write (no results file, no README update), --render-readme (rewrite the README's figures
-// from results/latest.json, running nothing), --help.
+// Options:
+//   --quick                 N / 10, 1 warm-up + 3 runs, 45 s budget per implementation × scenario
+//   --runtime=LIST          node24,node26,node22,node20,bun,chromium,firefox (default: all);
+//                           aliases: all, nodes (the four Node lines), browsers; `node` is the
+//                           Node running this script
+//   --only=LIST             S1…S7, MEM, S1-1M, S4-1M (aliases: memory, scaling). Default: S1–S7
+//                           and MEM everywhere, plus the 1M scaling runs on Node 24 only
+//   --impl=LIST             gorqs, gorqs-jsexec, p-queue, fastq, async, henrygd (the baseline
+//                           always runs, for the ratios)
+//   --runs=K, --warmup=K    override the measured and warm-up run counts
+//   --gorqs-module=PATH     measure another build than pkg/dist/gorqs.mjs
+//   --jsexec-module=PATH    another JS-executor reference than
+//                           ../shared/baselines/js-executor-a5435db/dist/gorqs.mjs
+//   --no-jsexec             leave the reference row out
+//   --no-write              print only: no results file, no README update
+//   --render-readme[=FILE]  rewrite the READMEs' figures from results/latest.json (or FILE),
+//                           running nothing
+//   --help
 //
 // Figures are printed, never asserted. Only correctness checks fail a run: they are printed
-// loudly and make the script exit 1.
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+// loudly at the end and make the script exit 1.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { IMPLS } from "./lib/impls.mjs";
 import { SCENARIOS } from "./lib/scenarios.mjs";
-import { BENCHES_DIR, REPO_DIR, RESULTS_DIR, DEFAULT_GORQS_MODULE } from "./lib/paths.mjs";
+import { BENCHES_DIR, REPO_DIR, RESULTS_DIR, DEFAULT_GORQS_MODULE, DEFAULT_JSEXEC_MODULE, JSEXEC_DIR } from "./lib/paths.mjs";
 import { measureBuild, describeBuild } from "./lib/wasmsize.mjs";
-import { scenarioTable, scalingTable, memoryTable, renderText, renderMarkdown, median } from "./lib/report.mjs";
+import { runtimeTables, glanceTable, renderText, median } from "./lib/report.mjs";
+import { RUNTIMES, EXTRA_RUNTIMES, HEADLINE, resolveRuntime, runtimeTitle } from "./lib/runtimes.mjs";
+import { runChild } from "./lib/node-runner.mjs";
+import { updateReadmes, loadReport } from "./lib/readme.mjs";
 
 // ---------------------------------------------------------------- options
 const argv = process.argv.slice(2);
@@ -32,7 +50,7 @@ const opt = (name) => {
   if (!a) return undefined;
   return a.includes("=") ? a.slice(a.indexOf("=") + 1) : true;
 };
-const known = ["quick", "only", "impl", "runs", "warmup", "gorqs-module", "no-write", "render-readme", "help"];
+const known = ["quick", "runtime", "runtimes", "only", "impl", "runs", "warmup", "gorqs-module", "jsexec-module", "no-jsexec", "no-write", "render-readme", "help"];
 for (const a of argv) {
   const name = a.replace(/^--/, "").split("=")[0];
   if (!a.startsWith("--") || !known.includes(name)) {
@@ -45,8 +63,34 @@ if (opt("help")) {
   console.log(lines.slice(0, lines.findIndex((l) => !l.startsWith("//"))).map((l) => l.replace(/^\/\/ ?/, "")).join("\n"));
   process.exit(0);
 }
+
+// --render-readme: rewrite the READMEs' figures from a results file, running nothing.
+if (opt("render-readme")) {
+  const file = typeof opt("render-readme") === "string" ? path.resolve(opt("render-readme")) : path.join(RESULTS_DIR, "latest.json");
+  updateReadmes(loadReport(file), path.relative(BENCHES_DIR, file));
+  process.exit(0);
+}
+
 const quick = Boolean(opt("quick"));
 const list = (v) => (typeof v === "string" ? v.split(",").map((x) => x.trim()).filter(Boolean) : undefined);
+const fail = (msg) => {
+  console.error(msg);
+  process.exit(2);
+};
+
+let runtimeKeys = list(opt("runtime") ?? opt("runtimes"));
+if (runtimeKeys) {
+  const expanded = [];
+  for (const k of runtimeKeys.map((x) => x.toLowerCase())) {
+    if (k === "all") expanded.push(...RUNTIMES.map((r) => r.key));
+    else if (k === "nodes") expanded.push("node24", "node26", "node22", "node20");
+    else if (k === "browsers") expanded.push("chromium", "firefox");
+    else if ([...RUNTIMES, ...EXTRA_RUNTIMES].some((r) => r.key === k)) expanded.push(k);
+    else fail(`unknown runtime ${k}; known: ${[...RUNTIMES, ...EXTRA_RUNTIMES].map((r) => r.key).join(", ")}, all, nodes, browsers`);
+  }
+  runtimeKeys = [...new Set(expanded)];
+}
+const runtimes = runtimeKeys ? [...RUNTIMES, ...EXTRA_RUNTIMES].filter((r) => runtimeKeys.includes(r.key)) : RUNTIMES;
 
 let onlyScenarios = list(opt("only"));
 if (onlyScenarios) {
@@ -56,10 +100,7 @@ if (onlyScenarios) {
     if (k === "SCALING") expanded.push("S1-1M", "S4-1M");
     else if (k === "MEMORY") expanded.push("MEM");
     else if (SCENARIOS.some((x) => x.key === k)) expanded.push(k);
-    else {
-      console.error(`unknown scenario ${s}; known: ${SCENARIOS.map((x) => x.key).join(", ")}, scaling, memory`);
-      process.exit(2);
-    }
+    else fail(`unknown scenario ${s}; known: ${SCENARIOS.map((x) => x.key).join(", ")}, scaling, memory`);
   }
   onlyScenarios = expanded;
 }
@@ -68,20 +109,23 @@ if (onlyImpls) {
   const keys = new Set(["baseline"]);
   for (const raw of onlyImpls) {
     const s = raw.toLowerCase();
-    const hits = IMPLS.filter(
-      (i) => i.key.toLowerCase() === s || i.label.toLowerCase() === s || (i.pkg && i.pkg.toLowerCase() === s) || (s === "gorqs" && i.kind === "gorqs"),
-    );
-    if (!hits.length) {
-      console.error(`unknown implementation ${raw}; known: ${IMPLS.map((i) => i.key).join(", ")}`);
-      process.exit(2);
-    }
+    const hits = IMPLS.filter((i) => i.key.toLowerCase() === s || i.label.toLowerCase() === s || (i.pkg && i.pkg.toLowerCase() === s) || (s === "gorqs" && i.kind === "gorqs"));
+    if (!hits.length) fail(`unknown implementation ${raw}; known: ${IMPLS.map((i) => i.key).join(", ")}`);
     for (const h of hits) keys.add(h.key);
   }
   onlyImpls = [...keys];
 }
-const filtered = Boolean(onlyScenarios || onlyImpls);
+const filtered = Boolean(onlyScenarios || onlyImpls || runtimeKeys);
 const gorqsModule = path.resolve(typeof opt("gorqs-module") === "string" ? opt("gorqs-module") : process.env.GORQS_MODULE || DEFAULT_GORQS_MODULE);
 const usingDefaultBuild = gorqsModule === DEFAULT_GORQS_MODULE;
+const jsexecModule = opt("no-jsexec") ? null : path.resolve(typeof opt("jsexec-module") === "string" ? opt("jsexec-module") : process.env.GORQS_JSEXEC_MODULE || DEFAULT_JSEXEC_MODULE);
+const jsexecPresent = Boolean(jsexecModule && existsSync(jsexecModule));
+
+/** The scenarios of a runtime: the 1M scaling runs only on the headline runtime, unless asked for. */
+function scenariosFor(rt) {
+  if (onlyScenarios) return SCENARIOS.filter((s) => onlyScenarios.includes(s.key));
+  return SCENARIOS.filter((s) => !s.scaling || rt.key === HEADLINE);
+}
 
 // Same N, warm-up and run count for every implementation of a scenario.
 function plan(s) {
@@ -91,270 +135,265 @@ function plan(s) {
   let runs = s.scaling ? (quick ? 2 : 3) : quick ? 3 : 7;
   if (opt("runs")) runs = Number(opt("runs"));
   if (opt("warmup") !== undefined) warmup = Number(opt("warmup"));
-  return { n, warmup, runs: s.memory ? 1 : runs, ...(s.memory ? { warmup: 0 } : {}) };
+  return s.memory ? { n, warmup: 0, runs: 1 } : { n, warmup, runs };
 }
-
-// ---------------------------------------------------------------- README
-/** Replaces the figures between the README's latest-results markers. */
-function updateReadme(report, sections) {
-  const readme = path.join(BENCHES_DIR, "README.md");
-  const buildLines = describeBuild(report.gorqs.status === "not built" ? null : report.gorqs);
-  const md = renderMarkdown(report, sections, buildLines);
-  const text = readFileSync(readme, "utf8");
-  const start = "<!-- latest-results:start -->";
-  const end = "<!-- latest-results:end -->";
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  if (a >= 0 && b > a) {
-    writeFileSync(readme, text.slice(0, a + start.length) + "\n" + md + "\n" + text.slice(b));
-    console.log("updated the latest figures in benches/README.md");
-  } else console.log("benches/README.md has no latest-results markers: not updated");
-}
-
-// --render-readme: rewrite the README's figures from results/latest.json, running nothing.
-if (opt("render-readme")) {
-  const report = JSON.parse(readFileSync(path.join(RESULTS_DIR, "latest.json"), "utf8"));
-  const order = ["S1", "S2", "S3", "S4", "MEM", "S1-scaling", "S4-scaling"];
-  updateReadme(report, order.filter((k) => report.tables[k]).map((k) => report.tables[k]));
-  process.exit(0);
-}
-
-// ---------------------------------------------------------------- child processes
-// Time budget of one child. A child past it is stopped: if it was still working (busy event loop
-// or jobs still starting) it is "over budget", a warning with the runs it finished (or a lower
-// bound); if its heartbeat shows the same job count for HANG_S seconds, it hung: a failure.
-const HANG_S = 20;
+// Time budget of one implementation × scenario (see lib/node-runner.mjs).
 function budgetSeconds(p) {
   if (process.env.BENCH_BUDGET_S) return Number(process.env.BENCH_BUDGET_S); // for testing the harness
   if (quick) return 45;
   return p.n >= 1_000_000 ? 150 : 100;
 }
+const implsFor = (s) =>
+  IMPLS.filter((i) => (!onlyImpls || onlyImpls.includes(i.key)) && (!i.only || i.only.includes(s.key)) && (i.kind !== "reference" || jsexecPresent));
 
-function runChild(impl, scenario, p) {
-  const args = JSON.stringify({ impl: impl.key, scenario: scenario.key, n: p.n, warmup: p.warmup, runs: p.runs });
-  const budgetMs = budgetSeconds(p) * 1000;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--expose-gc", path.join(BENCHES_DIR, "lib/child.mjs"), args], {
-      cwd: BENCHES_DIR,
-      env: { ...process.env, GORQS_MODULE: gorqsModule },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const t0 = Date.now();
-    let result;
-    const notes = [];
-    const done = []; // [k, nsPerJob] of finished runs
-    let runStartedAt = t0;
-    let lastBeat = null;
-    let sameSince = null;
-    let stopped = null; // "budget" | "hung"
-    let buf = "";
-    let err = "";
-    const onLine = (line) => {
-      if (line.startsWith("@@RESULT ")) result = JSON.parse(line.slice(9));
-      else if (line.startsWith("@@NOTE ")) notes.push(JSON.parse(line.slice(7)));
-      else if (line.startsWith("@@RUN ")) runStartedAt = Date.now();
-      else if (line.startsWith("@@DONE ")) {
-        const [k, ns] = line.slice(7).split(" ").map(Number);
-        done.push([k, ns]);
-        lastBeat = null;
-      } else if (line.startsWith("@@BEAT ")) {
-        const count = Number(line.slice(7));
-        if (count !== lastBeat) {
-          lastBeat = count;
-          sameSince = Date.now();
-        } else if (Date.now() - sameSince > HANG_S * 1000 && !stopped) {
-          stopped = "hung";
-          child.kill("SIGKILL");
-        }
-      }
-    };
-    child.stdout.on("data", (d) => {
-      buf += d;
-      let i;
-      while ((i = buf.indexOf("\n")) >= 0) {
-        onLine(buf.slice(0, i));
-        buf = buf.slice(i + 1);
-      }
-    });
-    child.stderr.on("data", (d) => (err += d));
-    const timer = setTimeout(() => {
-      stopped = "budget";
-      child.kill("SIGKILL");
-    }, budgetMs);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (buf) onLine(buf);
-      const tail = err.trim().split("\n").slice(-15).join("\n");
-      if (!result && stopped === "budget") {
-        const measured = done.filter(([k]) => k >= p.warmup).map(([, ns]) => ns);
-        const lowerBound = ((Date.now() - runStartedAt) * 1e6) / p.n;
-        result = {
-          status: "over budget",
-          failures: [],
-          nsPerJob: measured,
-          warmupNs: done.filter(([k]) => k < p.warmup).map(([, ns]) => ns),
-          lowerBound: measured.length ? undefined : lowerBound,
-        };
-        notes.push(
-          `over its ${budgetMs / 1000} s budget: stopped after ${done.length} of ${p.warmup + p.runs} runs` +
-            (measured.length ? ` (figures from the ${measured.length} measured runs it finished)` : ` (a single run takes more than ${(lowerBound / 1000).toFixed(0)} µs/job)`),
-        );
-      } else if (!result) {
-        const why =
-          stopped === "hung"
-            ? `hung: no job started for ${HANG_S} s while the event loop was idle (a queue never reported done)`
-            : code === 13
-              ? "exited with code 13: a top-level await never settled (a promise of the queue never resolved)"
-              : `exited with code ${code}${signal ? ` (${signal})` : ""} without a result`;
-        result = { status: "failed", failures: [why, ...(tail ? [`stderr: ${tail}`] : [])] };
-      } else if (code !== 0 && result.status === "ok") {
-        result.status = "failed";
-        result.failures.push(`exited with code ${code}${tail ? `; stderr: ${tail}` : ""}`);
-      }
-      result.notes = notes;
-      if (err.trim() && result.status === "ok") result.notes.push(`stderr: ${tail}`);
-      result.wallSeconds = (Date.now() - t0) / 1000;
-      resolve(result);
-    });
-  });
-}
-
-// ---------------------------------------------------------------- main
-const scenarios = SCENARIOS.filter((s) => !onlyScenarios || onlyScenarios.includes(s.key));
-const impls = IMPLS.filter((i) => !onlyImpls || onlyImpls.includes(i.key));
-const built = existsSync(gorqsModule);
+// ---------------------------------------------------------------- what is measured
 const peerVersions = {};
 for (const i of IMPLS.filter((x) => x.pkg)) {
   try {
     peerVersions[i.pkg] = JSON.parse(readFileSync(path.join(BENCHES_DIR, "node_modules", i.pkg, "package.json"), "utf8")).version;
   } catch {
-    console.error(`${i.pkg} is not installed: run \`npm ci\` (or npm install) in benches/ first`);
-    process.exit(2);
+    fail(`${i.pkg} is not installed: run \`npm ci\` (or npm install) in benches/ first`);
   }
 }
-let gitHead = null;
-try {
-  gitHead = execFileSync("git", ["-C", REPO_DIR, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-} catch {}
+const git = (...a) => {
+  try {
+    return execFileSync("git", ["-C", REPO_DIR, ...a], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return null;
+  }
+};
+const gitHead = git("rev-parse", "--short", "HEAD");
+// The build measured comes from the working tree: say when its sources differ from HEAD.
+const gitDirty = Boolean(git("status", "--porcelain", "--", "src", "pkg/src", "Cargo.toml", "Cargo.lock", "scripts/build.sh"));
 const sha = (file) => createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 16);
+
+// The build may be being redone (scripts/build.sh empties pkg/dist first): wait for it.
+async function waitForBuild() {
+  for (let w = 0; w < 120 && !existsSync(gorqsModule); w++) await new Promise((ok) => setTimeout(ok, 1000));
+  return existsSync(gorqsModule);
+}
+const built = await waitForBuild();
 const buildShaAtStart = built ? sha(gorqsModule) : null;
-const build = built ? { sha256: buildShaAtStart, module: path.relative(REPO_DIR, gorqsModule), mtime: statSync(gorqsModule).mtime.toISOString(), ...measureBuild(gorqsModule, REPO_DIR, usingDefaultBuild) } : null;
+const build = built
+  ? { sha256: buildShaAtStart, module: path.relative(REPO_DIR, gorqsModule), mtime: statSync(gorqsModule).mtime.toISOString(), ...measureBuild(gorqsModule, REPO_DIR, usingDefaultBuild) }
+  : null;
+const jsexec = jsexecPresent
+  ? { present: true, module: path.relative(REPO_DIR, jsexecModule), sha256: sha(jsexecModule), commit: "a5435db" }
+  : { present: false, module: jsexecModule ? path.relative(REPO_DIR, jsexecModule) : null, reason: jsexecModule ? "not found" : "--no-jsexec" };
 
 const machine = {
   cpu: os.cpus()[0]?.model ?? "unknown",
   cores: os.cpus().length,
   memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   os: `${os.type()} ${os.release()} ${os.arch()}`,
-  node: process.version,
-  v8: process.versions.v8,
+  harnessNode: process.version,
 };
 const started = new Date();
 console.log(`gorqs benchmark — ${quick ? "QUICK smoke run" : "full run"}${filtered ? " (filtered)" : ""}, ${started.toISOString()}`);
-console.log(`${machine.cpu}, ${machine.cores} cores, node ${machine.node}; git ${gitHead ?? "?"}`);
+console.log(`${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; git ${gitHead ?? "?"}${gitDirty ? " + uncommitted changes to the sources" : ""}`);
 console.log(`gorqs: ${built ? path.relative(REPO_DIR, gorqsModule) : `NOT BUILT (${path.relative(REPO_DIR, gorqsModule)} missing): gorqs rows will say "not built"`}`);
 for (const l of describeBuild(build)) console.log(`  ${l}`);
-console.log(`peers: ${Object.entries(peerVersions).map(([k, v]) => `${k} ${v}`).join(", ")}\n`);
+console.log(
+  jsexecPresent
+    ? `JS-executor reference: ${path.relative(REPO_DIR, jsexecModule)} (the build of a5435db): row "gorqs JS-executor a5435db", column "× JS-exec"`
+    : jsexecModule
+      ? `JS-executor reference: NOT FOUND (${path.relative(REPO_DIR, path.dirname(path.dirname(jsexecModule)))}/ missing): no reference row, "× JS-exec" says "-"`
+      : "JS-executor reference: left out (--no-jsexec)",
+);
+console.log(`peers: ${Object.entries(peerVersions).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+console.log(`runtimes: ${runtimes.map((r) => r.key).join(", ")}\n`);
 
-const results = [];
+// ---------------------------------------------------------------- running
+const fig = (r) =>
+  r.memory
+    ? `${r.memory.bytesPerJob.toFixed(1)} bytes/job`
+    : r.nsPerJob?.length
+      ? `median ${median(r.nsPerJob).toFixed(1)} ns/job`
+      : r.lowerBound !== undefined
+        ? `> ${r.lowerBound.toFixed(0)} ns/job`
+        : "";
+const flagOf = (r) => (["ok", "not built", "over budget"].includes(r.status) ? r.status : r.status === "unsupported" ? "not measured here" : `*** ${r.status.toUpperCase()} ***`);
 let buildChanged = false;
-for (const s of scenarios) {
-  const p = plan(s);
-  console.log(`${s.title}: N = ${p.n.toLocaleString("en-US")}${s.memory ? "" : `, ${p.warmup} warm-up + ${p.runs} measured runs`}`);
-  for (const impl of impls) {
-    if (impl.only && !impl.only.includes(s.key)) continue;
-    let r;
-    if (impl.kind === "gorqs" && !built) r = { status: "not built", failures: [], notes: [] };
-    else {
-      // The build may be being redone (scripts/build.sh empties pkg/dist first): wait for it.
-      if (impl.kind === "gorqs") for (let w = 0; w < 120 && !existsSync(gorqsModule); w++) await new Promise((ok) => setTimeout(ok, 1000));
-      r = await runChild(impl, s, p);
-      if (impl.kind === "gorqs" && r.buildSha && r.buildSha !== buildShaAtStart) {
-        buildChanged = true;
-        r.notes.push(`measured another gorqs build (sha256 ${r.buildSha}) than the one at the start (${buildShaAtStart}): the build was redone during the run`);
+
+function finishResult(r, impl, s, p) {
+  r.impl = impl.key;
+  r.label = impl.label;
+  r.kind = impl.kind;
+  r.scenario = s.key;
+  r.n = p.n;
+  r.warmup = p.warmup;
+  r.runs = p.runs;
+  r.notes ??= [];
+  r.failures ??= [];
+  if (r.nsPerJob?.length) r.median = median(r.nsPerJob);
+  if (impl.key.startsWith("gorqs") && impl.kind === "gorqs" && r.buildSha && r.buildSha !== buildShaAtStart) {
+    buildChanged = true;
+    r.notes.push(`measured another gorqs build (sha256 ${r.buildSha}) than the one at the start (${buildShaAtStart}): the build was redone during the run`);
+  }
+  console.log(`  ${impl.label.padEnd(26)} ${fig(r).padEnd(26)} ${flagOf(r)}${r.wallSeconds ? `  (${r.wallSeconds.toFixed(1)} s)` : ""}`);
+  for (const f of r.failures) console.log(`      !!! ${String(f).split("\n").slice(0, 6).join("\n          ")}`);
+  for (const note of r.notes) console.log(`      note: ${note}`);
+  return r;
+}
+
+async function runNodeLike(rt, scenarios) {
+  const results = [];
+  const env = { GORQS_MODULE: gorqsModule, ...(jsexecPresent ? { GORQS_JSEXEC_MODULE: jsexecModule } : {}) };
+  for (const s of scenarios) {
+    const p = plan(s);
+    console.log(`${s.title}: N = ${p.n.toLocaleString("en-US")}${s.memory ? "" : `, ${p.warmup} warm-up + ${p.runs} measured runs`}`);
+    for (const impl of implsFor(s)) {
+      let r;
+      if (impl.kind === "gorqs" && !(await waitForBuild())) r = { status: "not built", failures: [], notes: [] };
+      else r = await runChild({ bin: rt.bin, impl, scenario: s, plan: p, budgetS: budgetSeconds(p), env });
+      results.push(finishResult(r, impl, s, p));
+    }
+  }
+  return results;
+}
+
+let bundled = null;
+async function runBrowser(rt, scenarios) {
+  const { bundle, openBrowser } = await import("./lib/browser-runner.mjs");
+  if (!bundled) {
+    await waitForBuild();
+    bundled = await bundle({ gorqsModule, jsexecModule: jsexecPresent ? jsexecModule : null });
+    console.log(`bundled the benchmark page (gorqs build ${bundled.gorqsSha ?? "not built"}${bundled.jsexecSha ? `, JS-executor ${bundled.jsexecSha}` : ""}) into benches/browser/build/`);
+    if (bundled.gorqsSha && bundled.gorqsSha !== buildShaAtStart) {
+      buildChanged = true;
+      console.log(`note: the browsers measure gorqs build ${bundled.gorqsSha}, not the one at the start (${buildShaAtStart})`);
+    }
+  }
+  const session = await openBrowser(rt.key, { log: console.log });
+  rt.version = session.version;
+  rt.engine = session.engine;
+  console.log(`${runtimeTitle(rt)}`);
+  const results = [];
+  const scenarioErrors = [];
+  try {
+    for (const s of scenarios) {
+      const p = plan(s);
+      const impls = implsFor(s);
+      console.log(`${s.title}: N = ${p.n.toLocaleString("en-US")}${s.memory ? "" : `, ${p.warmup} warm-up + ${p.runs} measured runs`}`);
+      const out = await session.runScenario(s, impls, p, budgetSeconds(p));
+      for (const impl of impls) {
+        const r = out.results.find((x) => x.impl === impl.key) ?? { status: "failed", failures: ["no result from the page"], notes: [] };
+        if (impl.kind === "gorqs") r.buildSha = bundled.gorqsSha;
+        if (r.userAgent) rt.userAgent = r.userAgent;
+        delete r.userAgent;
+        results.push(finishResult(r, impl, s, p));
+      }
+      for (const e of out.pageErrors) {
+        console.log(`  !!! page: ${e.split("\n").join("\n          ")}`);
+        scenarioErrors.push(`${s.key}: ${e}`);
       }
     }
-    r.impl = impl.key;
-    r.label = impl.label;
-    r.kind = impl.kind;
-    r.scenario = s.key;
-    r.n = p.n;
-    r.warmup = p.warmup;
-    r.runs = p.runs;
-    if (r.nsPerJob?.length) r.median = median(r.nsPerJob);
-    results.push(r);
-    const fig = r.memory
-      ? `${r.memory.bytesPerJob.toFixed(1)} bytes/job`
-      : r.median !== undefined
-        ? `median ${r.median.toFixed(1)} ns/job`
-        : r.lowerBound !== undefined
-          ? `> ${r.lowerBound.toFixed(0)} ns/job`
-          : "";
-    const flag = ["ok", "not built", "over budget"].includes(r.status) ? r.status : `*** ${r.status.toUpperCase()} ***`;
-    console.log(`  ${impl.label.padEnd(22)} ${fig.padEnd(26)} ${flag}${r.wallSeconds ? `  (${r.wallSeconds.toFixed(1)} s)` : ""}`);
-    for (const f of r.failures ?? []) console.log(`      !!! ${f}`);
-    for (const note of r.notes ?? []) console.log(`      note: ${note}`);
+  } finally {
+    await session.close();
   }
+  return { results, scenarioErrors };
+}
+
+const report = {
+  date: null,
+  started: started.toISOString(),
+  durationSeconds: null,
+  mode: quick ? "quick" : "full",
+  filters: { runtime: runtimeKeys ?? null, only: onlyScenarios ?? null, impl: onlyImpls ?? null },
+  machine,
+  git: gitHead,
+  gitDirty,
+  gorqs: built ? { ...build, defaultBuild: usingDefaultBuild, changedDuringRun: false } : { status: "not built", module: path.relative(REPO_DIR, gorqsModule) },
+  jsexec,
+  peers: peerVersions,
+  units: {
+    time: "ns per job (wall time from the first push until all done, and results read where the scenario reads them, / N)",
+    memory: "bytes per tracked result (JS heap + WebAssembly linear memory, after forced GCs, delta / N)",
+  },
+  scenarios: SCENARIOS.map((s) => ({ key: s.key, title: s.title, standsFor: s.standsFor, ...plan(s) })),
+  runtimes: [],
+};
+
+for (const base of runtimes) {
+  const t0 = Date.now();
+  const rt = resolveRuntime(base);
+  const entry = { key: rt.key, label: rt.label, kind: rt.kind, name: rt.name, version: rt.version, engine: rt.engine, headline: rt.key === HEADLINE, started: new Date().toISOString() };
+  report.runtimes.push(entry);
+  console.log("=".repeat(100));
+  if (rt.error) {
+    entry.status = "error";
+    entry.error = rt.error;
+    entry.title = runtimeTitle(rt);
+    console.log(`${rt.label}: CANNOT RUN: ${rt.error}\n`);
+    continue;
+  }
+  if (rt.kind !== "browser") {
+    entry.bin = path.relative(REPO_DIR, rt.bin);
+    console.log(`${runtimeTitle(rt)} — ${rt.engine}; ${entry.bin}`);
+  }
+  const scenarios = scenariosFor(rt);
+  try {
+    if (rt.kind === "browser") {
+      const out = await runBrowser(rt, scenarios);
+      entry.results = out.results;
+      entry.scenarioErrors = out.scenarioErrors;
+      entry.version = rt.version;
+      entry.engine = rt.engine;
+      entry.userAgent = rt.userAgent;
+    } else entry.results = await runNodeLike(rt, scenarios);
+    entry.status = "ok";
+  } catch (e) {
+    entry.status = "error";
+    entry.error = String(e && e.stack ? e.stack : e);
+    entry.results ??= [];
+    console.log(`${rt.label}: CANNOT RUN: ${entry.error}`);
+  }
+  entry.title = runtimeTitle(rt);
+  entry.durationSeconds = Math.round((Date.now() - t0) / 1000);
+  const plans = Object.fromEntries(scenarios.map((s) => [s.key, plan(s)]));
+  const t = runtimeTables(scenarios, entry.results ?? [], plans);
+  console.log(`\n${entry.title}${entry.engine ? ` (${entry.engine})` : ""}: ${entry.durationSeconds} s\n`);
+  console.log(renderText([...t.details, t.memory, t.summary]));
+  console.log(t.targets + "\n");
 }
 
 // ---------------------------------------------------------------- report
 const finished = new Date();
-const report = {
-  date: finished.toISOString(),
-  durationSeconds: Math.round((finished - started) / 1000),
-  mode: quick ? "quick" : "full",
-  filters: { only: onlyScenarios ?? null, impl: onlyImpls ?? null },
-  machine,
-  git: gitHead,
-  gorqs: built ? { ...build, defaultBuild: usingDefaultBuild, changedDuringRun: buildChanged } : { status: "not built", module: path.relative(REPO_DIR, gorqsModule) },
-  peers: peerVersions,
-  units: { time: "ns per job (wall time from first push until all done / N)", memory: "bytes per job (heapUsed + external after forced GC, delta / N)" },
-  scenarios: scenarios.map((s) => ({ key: s.key, title: s.title, ...plan(s) })),
-  tables: {},
-  results,
-};
-const sections = [];
-for (const s of scenarios.filter((x) => !x.memory)) {
-  const t = scenarioTable(s, results.filter((r) => r.scenario === s.key));
-  report.tables[s.key] = t;
-  sections.push(t);
-}
-if (scenarios.some((s) => s.memory)) {
-  const t = memoryTable(results.filter((r) => r.scenario === "MEM"));
-  report.tables.MEM = t;
-  sections.push(t);
-}
-for (const base of ["S1", "S4"]) {
-  const big = scenarios.find((s) => s.key === `${base}-1M`);
-  const small = scenarios.find((s) => s.key === base);
-  if (big && small) {
-    const t = scalingTable(base, results.filter((r) => r.scenario === base), results.filter((r) => r.scenario === big.key), plan(small).n, plan(big).n);
-    report.tables[`${base}-scaling`] = t;
-    sections.push(t);
-  }
-}
-console.log("");
-console.log(renderText(sections));
-for (const l of describeBuild(build)) console.log(l);
-
-if (buildChanged) console.log("\nWARNING: pkg/dist/gorqs.mjs changed during the run: the gorqs rows mix builds (see the notes above).");
-const failed = results.filter((r) => !["ok", "not built", "unsupported", "over budget"].includes(r.status));
-console.log(`\ntotal ${report.durationSeconds} s`);
+report.date = finished.toISOString();
+report.durationSeconds = Math.round((finished - started) / 1000);
+report.gorqs.changedDuringRun = buildChanged;
+console.log("=".repeat(100));
+console.log(renderText([glanceTable(report.runtimes.filter((r) => r.results?.length), SCENARIOS)]));
+if (buildChanged) console.log("WARNING: pkg/dist/gorqs.mjs changed during the run: the gorqs rows mix builds (see the notes above).");
+console.log(`total ${report.durationSeconds} s (${(report.durationSeconds / 60).toFixed(1)} min)`);
 
 if (!opt("no-write")) {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const name = quick ? "quick.json" : filtered ? "partial.json" : "latest.json";
+  const stamp = report.started.replace(/[:]/g, "-").replace(/\.\d+Z$/, "Z");
+  const name = quick ? "quick.json" : filtered ? "partial.json" : `run-${stamp}.json`;
   writeFileSync(path.join(RESULTS_DIR, name), JSON.stringify(report, null, 2) + "\n");
   console.log(`wrote benches/results/${name}`);
-  if (!quick && !filtered && usingDefaultBuild) updateReadme(report, sections);
+  if (!quick && !filtered) {
+    copyFileSync(path.join(RESULTS_DIR, name), path.join(RESULTS_DIR, "latest.json"));
+    console.log("wrote benches/results/latest.json");
+    if (usingDefaultBuild) updateReadmes(report, `results/${name}`);
+  }
 }
 
+const failed = [];
+for (const rt of report.runtimes) {
+  if (rt.status === "error") failed.push({ where: rt.title ?? rt.label, what: `cannot run: ${rt.error.split("\n")[0]}`, details: [] });
+  for (const e of rt.scenarioErrors ?? []) failed.push({ where: rt.title, what: e.split("\n")[0], details: e.split("\n").slice(1) });
+  for (const r of rt.results ?? [])
+    if (!["ok", "not built", "unsupported", "over budget"].includes(r.status)) failed.push({ where: `${rt.title} ${r.scenario} ${r.label}`, what: r.status, details: r.failures });
+}
 if (failed.length) {
   console.log("\n" + "!".repeat(78));
   console.log(`!!! ${failed.length} CORRECTNESS CHECK(S) FAILED`);
-  for (const r of failed) {
-    console.log(`!!! ${r.scenario} ${r.label}: ${r.status}`);
-    for (const f of r.failures.slice(0, 5)) console.log(`!!!     ${f.split("\n")[0]}`);
+  for (const f of failed) {
+    console.log(`!!! ${f.where}: ${f.what}`);
+    for (const d of f.details.slice(0, 5)) console.log(`!!!     ${String(d).split("\n")[0]}`);
   }
   console.log("!".repeat(78));
   process.exitCode = 1;
-}
+} else console.log("all correctness checks ok");
