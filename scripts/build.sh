@@ -18,7 +18,11 @@ mkdir -p "$core"
 cargo build --release --lib --target wasm32-unknown-unknown
 wasm-bindgen --target web --no-typescript --out-dir "$core" --out-name gorqs_core \
   target/wasm32-unknown-unknown/release/gorqs.wasm
-wasm-opt -O3 --converge --strip-producers --strip-target-features --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
+# GORQS_KEEP_NAMES=1 keeps the functions' names (wasm-opt -g), for profiles: `wasm-function[N]`
+# becomes the Rust path. Not for release (names cost bytes).
+names=()
+[ "${GORQS_KEEP_NAMES:-}" = 1 ] && names=(-g)
+wasm-opt "${names[@]}" -O3 --converge --strip-producers --strip-target-features --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-multivalue --enable-mutable-globals \
   "$core/gorqs_core_bg.wasm" -o "$core/gorqs_core_bg.wasm"
 

@@ -38,7 +38,11 @@ fn random_job(rng: &Rng, waits: &Waits, depth: u32) -> Job {
         0 | 1 => Out::Val(int(ctx.id as i64)),
         2 => Out::Throw(int(-(ctx.id as i64))),
         3 | 4 => Out::Pending,
-        5 => Out::Then(if ctx.attempt % 2 == 0 { Ok(int(1)) } else { Err(int(2)) }),
+        5 => Out::Then(if ctx.attempt % 2 == 0 {
+            Ok(int(1))
+        } else {
+            Err(int(2))
+        }),
         6 => {
             ctx.spend(3.0);
             Out::Val(V::Undef)
@@ -68,7 +72,19 @@ fn reentrant(ctx: &Ctx, rng: &Rng, waits: &Waits, depth: u32) {
     let some_id = rng.borrow_mut().u64(1..ctx.id + 2);
     match op {
         0 | 1 if depth < 3 => {
-            if let Ok(id) = e.push(random_job(rng, waits, depth + 1)) {
+            // Half through the JS host's push fast path (taken over at the next entry).
+            let j = random_job(rng, waits, depth + 1);
+            let (j, fast) = if rng.borrow_mut().bool() {
+                (None, e.host().js_push(j.clone()))
+            } else {
+                (Some(j), None)
+            };
+            let pushed = match (fast, j) {
+                (Some(id), _) => Ok(id),
+                (None, Some(j)) => e.push(j),
+                (None, None) => e.push(random_job(rng, waits, depth + 1)),
+            };
+            if let Ok(id) = pushed {
                 waits.borrow_mut().push((id, e.wait(id).unwrap()));
             }
         }
@@ -105,10 +121,21 @@ fn one_case(seed: u64) -> u64 {
         n => Some(n),
     };
     let track = r(0, 2) == 1;
-    let timeout = if r(0, 3) == 0 { Some(f64::from(r(5, 40))) } else { None };
-    let config = Config { concurrency, track, timeout, max_records: None };
+    let timeout = if r(0, 3) == 0 {
+        Some(f64::from(r(5, 40)))
+    } else {
+        None
+    };
+    let config = Config {
+        concurrency,
+        track,
+        timeout,
+        max_records: None,
+    };
     let q = Q::new(config);
-    q.exec.listen(events::COMPLETED | events::FAILED | events::ACTIVE | events::EMPTY).unwrap();
+    q.exec
+        .listen(events::COMPLETED | events::FAILED | events::ACTIVE | events::EMPTY)
+        .unwrap();
     let _ = q.exec.start(None).unwrap();
     let waits: Waits = Rc::new(RefCell::new(Vec::new()));
     let steps = r(10, 80);
@@ -130,6 +157,12 @@ fn one_case(seed: u64) -> u64 {
                         ..Default::default()
                     };
                     q.exec.push_with(j, opts)
+                } else if r(0, 2) == 0 {
+                    // The JS host's push fast path, when its inbox is open.
+                    match q.host().js_push(j.clone()) {
+                        Some(id) => Ok(id),
+                        None => q.exec.push(j),
+                    }
                 } else {
                     q.exec.push(j)
                 };
@@ -155,7 +188,9 @@ fn one_case(seed: u64) -> u64 {
                 q.resume();
             }
             12 => {
-                let id = rng.borrow_mut().u64(1..q.exec.size().unwrap_or(0) as u64 + 8);
+                let id = rng
+                    .borrow_mut()
+                    .u64(1..q.exec.size().unwrap_or(0) as u64 + 8);
                 let _ = q.exec.cancel(id, None);
             }
             13 => {
@@ -203,7 +238,10 @@ fn one_case(seed: u64) -> u64 {
             Ev::Failed(id, e) => (*id, Err(e.clone())),
             _ => continue,
         };
-        assert!(outcomes.insert(id, o).is_none(), "job {id} settled twice: {evs:?}");
+        assert!(
+            outcomes.insert(id, o).is_none(),
+            "job {id} settled twice: {evs:?}"
+        );
     }
     for (id, w) in waits.borrow().iter() {
         match w.get() {
@@ -212,12 +250,22 @@ fn one_case(seed: u64) -> u64 {
                     assert_eq!(&got, ev, "job {id}: wait and event disagree");
                 }
                 if !freed {
-                    assert!(outcomes.contains_key(id), "job {id}: waited outcome without event");
+                    assert!(
+                        outcomes.contains_key(id),
+                        "job {id}: waited outcome without event"
+                    );
                     if track {
                         let status = q.exec.status(*id).unwrap();
-                        let want = if got.is_ok() { Status::Succeeded } else { Status::Failed };
+                        let want = if got.is_ok() {
+                            Status::Succeeded
+                        } else {
+                            Status::Failed
+                        };
                         // A job may have cleared the records from inside its run.
-                        assert!(status.is_none() || status == Some(want), "job {id}: {status:?}");
+                        assert!(
+                            status.is_none() || status == Some(want),
+                            "job {id}: {status:?}"
+                        );
                         if status.is_some() {
                             match (q.exec.result(*id), &got) {
                                 (Ok(v), Ok(g)) => assert_eq!(&v, g),
@@ -231,9 +279,32 @@ fn one_case(seed: u64) -> u64 {
             None => assert!(freed, "job {id} never settled (not freed)"),
         }
     }
+    // Every runner the JS host stored is let go once its job is done (no leak in its store).
+    if let Ok(stats) = q.exec.stats() {
+        for id in 1..=stats.pushed as JobId {
+            assert!(
+                q.host().runner_gone(id),
+                "job {id}'s runner is still held: calls {:?}, status {:?}, events {:?}",
+                q.host()
+                    .calls()
+                    .iter()
+                    .filter(|c| c.0 == id)
+                    .collect::<Vec<_>>(),
+                q.exec.status(id),
+                q.host()
+                    .events()
+                    .iter()
+                    .filter(|e| format!("{e:?}").contains(&format!("({id}")))
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
     if !freed {
         for id in outcomes.keys() {
-            assert!(waits.borrow().iter().any(|(w, _)| w == id), "event for unknown job {id}");
+            assert!(
+                waits.borrow().iter().any(|(w, _)| w == id),
+                "event for unknown job {id}"
+            );
         }
         assert_eq!(q.exec.size().unwrap(), 0);
         assert!(q.exec.on_idle().unwrap().get().is_some());
@@ -263,6 +334,9 @@ fn random_interleavings_keep_the_executor_consistent() {
             break;
         }
     }
-    eprintln!("executor_fuzz: {cases} cases, {steps} steps in {:?}", began.elapsed());
+    eprintln!(
+        "executor_fuzz: {cases} cases, {steps} steps in {:?}",
+        began.elapsed()
+    );
     assert!(cases > 0);
 }

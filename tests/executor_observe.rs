@@ -26,13 +26,21 @@ fn result_walks_the_record_through_its_states_and_deletes_it() {
     assert_eq!(code_of(q.exec.result(a)), ErrorCode::Pending);
     q.drive();
     assert_eq!(code_of(q.exec.result(a)), ErrorCode::Running);
-    assert_eq!(q.exec.status(a).unwrap(), Some(Status::Running), "the record stays");
+    assert_eq!(
+        q.exec.status(a).unwrap(),
+        Some(Status::Running),
+        "the record stays"
+    );
     assert_eq!(q.exec.status(b).unwrap(), Some(Status::Pending));
     q.settle_ok(a, int(1));
     assert_eq!(q.exec.status(a).unwrap(), Some(Status::Succeeded));
     assert_eq!(q.exec.status(b).unwrap(), Some(Status::Failed));
     assert_eq!(q.exec.result(a).unwrap(), int(1));
-    assert_eq!(code_of(q.exec.result(a)), ErrorCode::NotFound, "fetched once");
+    assert_eq!(
+        code_of(q.exec.result(a)),
+        ErrorCode::NotFound,
+        "fetched once"
+    );
     assert!(matches!(q.exec.result(b), Err(ResultError::Failed(v)) if v == s("bad")));
     assert_eq!(code_of(q.exec.result(b)), ErrorCode::NotFound);
     assert_eq!(code_of(q.exec.result(99)), ErrorCode::NotFound);
@@ -85,7 +93,11 @@ fn wait_works_with_tracking_off() {
     let w = q.wait(a);
     q.drive();
     assert_eq!(w.ok(), int(3));
-    assert_eq!(q.wait(a).err(), V::Code(ErrorCode::NotFound), "finished untracked: forgotten");
+    assert_eq!(
+        q.wait(a).err(),
+        V::Code(ErrorCode::NotFound),
+        "finished untracked: forgotten"
+    );
 }
 
 #[test]
@@ -100,7 +112,11 @@ fn clear_deletes_finished_records_only() {
     assert_eq!(q.exec.status(running).unwrap(), Some(Status::Running));
     assert_eq!(q.exec.status(waiting).unwrap(), Some(Status::Pending));
     q.settle_ok(running, int(2));
-    assert_eq!(q.exec.result(running).unwrap(), int(2), "recorded after the clear");
+    assert_eq!(
+        q.exec.result(running).unwrap(),
+        int(2),
+        "recorded after the clear"
+    );
     assert_eq!(q.exec.result(waiting).unwrap(), int(3));
 }
 
@@ -137,7 +153,10 @@ fn stop_resolves_once_the_running_jobs_settle() {
     q.drive();
     let stopped = q.exec.stop().unwrap();
     assert!(stopped.is_pending());
-    assert!(q.exec.stop().unwrap().is_pending(), "a second stop waits as well");
+    assert!(
+        q.exec.stop().unwrap().is_pending(),
+        "a second stop waits as well"
+    );
     q.settle_ok(a, int(1));
     assert!(stopped.is_pending());
     q.settle_err(b, int(2));
@@ -178,7 +197,11 @@ fn a_start_signal_stops_the_queue_and_rejects_the_start_promise() {
         Err(ResultError::Failed(V::Code(ErrorCode::QueueClosed)))
     ));
     q.settle_ok(1, int(1));
-    assert_eq!(q.exec.result(1).unwrap(), int(1), "the running job finishes");
+    assert_eq!(
+        q.exec.result(1).unwrap(),
+        int(1),
+        "the running job finishes"
+    );
 }
 
 #[test]
@@ -240,7 +263,11 @@ fn cancel_a_running_job_frees_its_slot_and_aborts_its_signal() {
     assert!(q.exec.cancel(a, Some(s("why"))).unwrap());
     assert_eq!(sigs.borrow()[0].reason(), Some(s("why")));
     q.drive();
-    assert_eq!(q.host().called_ids(), vec![a, b], "the slot was freed: b runs");
+    assert_eq!(
+        q.host().called_ids(),
+        vec![a, b],
+        "the slot was freed: b runs"
+    );
     // a's late outcome is ignored.
     q.settle_ok(a, int(1));
     assert!(matches!(q.exec.result(a), Err(ResultError::Failed(v)) if v == s("why")));
@@ -306,7 +333,10 @@ fn a_push_signal_removes_a_waiting_job_or_fails_a_running_one() {
 fn a_push_signal_is_unhooked_when_the_job_settles() {
     let q = Q::sync(false);
     let sig = q.host().new_signal();
-    let opts = JobOptions { signal: Some(V::Signal(sig.clone())), ..Default::default() };
+    let opts = JobOptions {
+        signal: Some(V::Signal(sig.clone())),
+        ..Default::default()
+    };
     let a = q.exec.push_with(pending(), opts.clone()).unwrap();
     let b = q.exec.push_with(echo(), opts.clone()).unwrap();
     let c = q.exec.push_with(echo(), opts).unwrap();
@@ -323,7 +353,10 @@ fn a_push_signal_is_unhooked_when_the_job_settles() {
 fn stop_unhooks_push_signals_of_dropped_jobs() {
     let q = Q::sync(false);
     let sig = q.host().new_signal();
-    let opts = JobOptions { signal: Some(V::Signal(sig.clone())), ..Default::default() };
+    let opts = JobOptions {
+        signal: Some(V::Signal(sig.clone())),
+        ..Default::default()
+    };
     q.push(pending());
     q.exec.push_with(echo(), opts.clone()).unwrap();
     q.exec.push_with(echo(), opts).unwrap();
@@ -338,7 +371,10 @@ fn free_unhooks_every_signal() {
     let start_sig = q.host().new_signal();
     let sig = q.host().new_signal();
     q.exec.start(Some(V::Signal(start_sig.clone()))).unwrap();
-    let opts = JobOptions { signal: Some(V::Signal(sig.clone())), ..Default::default() };
+    let opts = JobOptions {
+        signal: Some(V::Signal(sig.clone())),
+        ..Default::default()
+    };
     q.exec.push_with(pending(), opts.clone()).unwrap();
     q.exec.push_with(echo(), opts).unwrap();
     q.drive();
@@ -352,10 +388,16 @@ fn push_with_refuses_aborted_signals_and_throwing_listeners_using_no_id() {
     let q = Q::sync(false);
     let sig = q.host().new_signal();
     q.host().abort_signal(&sig, s("gone"));
-    let opts = JobOptions { signal: Some(V::Signal(sig.clone())), ..Default::default() };
+    let opts = JobOptions {
+        signal: Some(V::Signal(sig.clone())),
+        ..Default::default()
+    };
     assert!(matches!(q.exec.push_with(echo(), opts), Err(PushError::Aborted(v)) if v == s("gone")));
     let fresh = q.host().new_signal();
-    let opts = JobOptions { signal: Some(V::Signal(fresh.clone())), ..Default::default() };
+    let opts = JobOptions {
+        signal: Some(V::Signal(fresh.clone())),
+        ..Default::default()
+    };
     *q.host().listen_throws.borrow_mut() = Some(s("nope"));
     assert!(
         matches!(q.exec.push_with(echo(), opts.clone()), Err(PushError::Signal(v)) if v == s("nope"))
@@ -366,10 +408,21 @@ fn push_with_refuses_aborted_signals_and_throwing_listeners_using_no_id() {
     );
     assert_eq!(fresh.listener_count(), 0);
     let _ = q.exec.stop().unwrap();
-    assert!(matches!(q.exec.push_with(echo(), opts.clone()), Err(PushError::Closed)));
-    assert_eq!(fresh.listener_count(), 0, "no listener left behind by a refused push");
+    assert!(matches!(
+        q.exec.push_with(echo(), opts.clone()),
+        Err(PushError::Closed)
+    ));
+    assert_eq!(
+        fresh.listener_count(),
+        0,
+        "no listener left behind by a refused push"
+    );
     q.exec.start(None).unwrap();
-    assert_eq!(q.exec.push_with(echo(), opts).unwrap(), 1, "refused pushes used no id");
+    assert_eq!(
+        q.exec.push_with(echo(), opts).unwrap(),
+        1,
+        "refused pushes used no id"
+    );
 }
 
 // ---- events --------------------------------------------------------------------------------
@@ -379,7 +432,10 @@ fn events_fire_only_for_the_bits_listened_to() {
     let q = Q::sync(false);
     q.push(echo());
     q.drive();
-    assert!(q.host().events().is_empty(), "nobody listens: nothing fired");
+    assert!(
+        q.host().events().is_empty(),
+        "nobody listens: nothing fired"
+    );
     q.exec.listen(events::COMPLETED).unwrap();
     q.push(echo());
     q.push(throws(int(0)));
@@ -400,7 +456,13 @@ fn events_follow_a_sync_queue_through_its_life() {
     q.settle_ok(1, int(1));
     assert_eq!(
         q.host().take_events(),
-        vec![Ev::Completed(1, int(1)), Ev::Active(2), Ev::Empty, Ev::Failed(2, s("x")), Ev::Idle]
+        vec![
+            Ev::Completed(1, int(1)),
+            Ev::Active(2),
+            Ev::Empty,
+            Ev::Failed(2, s("x")),
+            Ev::Idle
+        ]
     );
     // Idle again only after more work.
     q.push(echo());
@@ -413,7 +475,11 @@ fn events_follow_a_sync_queue_through_its_life() {
 
 #[test]
 fn failed_fires_for_every_kind_of_failure() {
-    let q = Q::started(gorqs::core::Config { timeout: Some(10.0), ..sync_config(false) }).0;
+    let q = Q::started(gorqs::core::Config {
+        timeout: Some(10.0),
+        ..sync_config(false)
+    })
+    .0;
     q.exec.listen(events::FAILED).unwrap();
     q.push(throws(s("thrown"))); // 1
     q.push(pending()); // 2: rejected
@@ -446,7 +512,11 @@ fn empty_and_idle_fire_on_each_transition_in_async_mode() {
     q.push(pending());
     q.push(pending());
     q.drive();
-    assert_eq!(q.host().take_events(), vec![Ev::Empty], "both started: nothing waits");
+    assert_eq!(
+        q.host().take_events(),
+        vec![Ev::Empty],
+        "both started: nothing waits"
+    );
     q.settle_ok(2, V::Undef);
     assert!(q.host().take_events().is_empty());
     q.settle_ok(1, V::Undef);
@@ -460,7 +530,10 @@ fn empty_and_idle_fire_on_each_transition_in_async_mode() {
 fn push_all_with_a_signal_is_all_or_nothing_when_listening_throws_on_the_nth_job() {
     let q = Q::sync(true);
     let sig = q.host().new_signal();
-    let opts = JobOptions { signal: Some(V::Signal(sig.clone())), ..Default::default() };
+    let opts = JobOptions {
+        signal: Some(V::Signal(sig.clone())),
+        ..Default::default()
+    };
     // The third addEventListener throws.
     let calls = Rc::new(std::cell::Cell::new(0));
     let seen = calls.clone();
@@ -476,11 +549,18 @@ fn push_all_with_a_signal_is_all_or_nothing_when_listening_throws_on_the_nth_job
         other => panic!("expected the listener's error, got {other:?}"),
     }
     assert_eq!(calls.get(), 3, "it stopped at the throw");
-    assert_eq!(sig.listener_count(), 0, "the two listeners added are removed");
+    assert_eq!(
+        sig.listener_count(),
+        0,
+        "the two listeners added are removed"
+    );
     assert_eq!(q.exec.size().unwrap(), 0, "nothing is queued");
     assert_eq!(q.exec.stats().unwrap().pushed, 0.0, "no id used");
     // The same queue goes on: a batch with the same signal now succeeds.
-    let first = q.exec.push_all_with(vec![echo(), echo()].into_iter(), opts).unwrap();
+    let first = q
+        .exec
+        .push_all_with(vec![echo(), echo()].into_iter(), opts)
+        .unwrap();
     assert_eq!(first, 1);
     assert_eq!(sig.listener_count(), 2);
     q.run_all();
@@ -492,9 +572,15 @@ fn push_all_with_a_signal_is_all_or_nothing_when_listening_throws_on_the_nth_job
 fn push_all_with_a_signal_aborted_later_cancels_every_waiting_job_of_the_batch() {
     let q = Q::sync(true);
     let sig = q.host().new_signal();
-    let opts = JobOptions { signal: Some(V::Signal(sig.clone())), ..Default::default() };
+    let opts = JobOptions {
+        signal: Some(V::Signal(sig.clone())),
+        ..Default::default()
+    };
     q.push(pending());
-    let first = q.exec.push_all_with(vec![echo(), echo(), echo()].into_iter(), opts).unwrap();
+    let first = q
+        .exec
+        .push_all_with(vec![echo(), echo(), echo()].into_iter(), opts)
+        .unwrap();
     assert_eq!(first, 2);
     q.drive();
     q.host().abort_signal(&sig, s("stop them"));

@@ -3,18 +3,23 @@
 //! and heap allocations per job, counted in the shapes the benchmark measures (S1 serial sync
 //! jobs, S2 serial promise jobs, S3 unbounded promise jobs, S4 tracked results read back).
 //!
-//! This guards the design the way `tests/v8/shapes.test.mjs` guarded the JS one: a change
-//! that adds a crossing or an allocation to every job fails here, on any machine, with no
-//! timing involved. Counts are exact where the design says so (one `call` per job, no
-//! `take_value` for untracked jobs) and bounded where they are amortised (clock reads, the
-//! storage growing once).
+//! This guards the design: a change that adds a crossing or an allocation to every job fails
+//! here, on any machine, with no timing involved. What a job costs in crossings (wasm build):
+//! - a plain push: none, taken by the JS host while the executor's inbox is open (the first
+//!   push of a batch crosses once to open it, the batch is taken over in one crossing);
+//! - a synchronous job: one call out (`invoke`: run it, classify the outcome);
+//! - a promise job: that, plus one `follow` out and one `settle` callback in;
+//! - a tracked job (or one whose value a listener or waiter needs): one `take_value` more.
+//!
+//! Counts are exact where the design says so (one `call` per job, no `take_value` for
+//! untracked jobs) and bounded where they are amortised (clock reads, the storage growing
+//! once).
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::cell::Cell;
 
-use gorqs::core::{Config, ErrorCode, JobId};
-use gorqs::executor::{events, Event, Executor, Host, Limits, Promises, Ran, Waiter};
+use gorqs::core::{Config, JobId};
+use gorqs::executor::{events, Executor, Limits, Ran};
 
 /// Counts this thread's allocations (tests run on several threads).
 struct Counting;
@@ -42,110 +47,24 @@ fn allocations() -> u64 {
     ALLOCATIONS.with(Cell::get)
 }
 
-/// A job: returns a value, or a thenable the test settles.
-#[derive(Clone, Copy, PartialEq, Default)]
-enum Kind {
-    #[default]
-    Value,
-    Thenable,
-}
-
-/// A host that only counts, and stores nothing per job (the followed thenables go into a
-/// list reserved up front).
-#[derive(Default)]
-struct Lean {
-    calls: Cell<u64>,
-    takes: Cell<u64>,
-    follows: RefCell<Vec<(JobId, u32)>>,
-    followed: Cell<u64>,
-    nows: Cell<u64>,
-    schedules: Cell<u64>,
-    yields: Cell<u64>,
-    timers: Cell<u64>,
-    emits: Cell<u64>,
-    last: Cell<Kind>,
-}
-
-impl Host for Lean {
-    type Runner = Kind;
-    type Value = u64;
-    type Controller = ();
-    type Listener = ();
-
-    fn call(&self, runner: &Kind, _: JobId, _: u32) -> Ran {
-        self.calls.set(self.calls.get() + 1);
-        self.last.set(*runner);
-        match runner {
-            Kind::Value => Ran::Value,
-            Kind::Thenable => Ran::Thenable,
-        }
-    }
-    fn take_value(&self) -> u64 {
-        self.takes.set(self.takes.get() + 1);
-        7
-    }
-    fn follow(&self, id: JobId, attempt: u32) {
-        self.followed.set(self.followed.get() + 1);
-        self.follows.borrow_mut().push((id, attempt));
-    }
-    fn now(&self) -> f64 {
-        self.nows.set(self.nows.get() + 1);
-        0.0
-    }
-    fn schedule(&self) {
-        self.schedules.set(self.schedules.get() + 1);
-    }
-    fn yield_slice(&self) {
-        self.yields.set(self.yields.get() + 1);
-    }
-    fn set_timer(&self, _: Option<f64>) {
-        self.timers.set(self.timers.get() + 1);
-    }
-    fn emit(&self, _: Event<'_, u64>) {
-        self.emits.set(self.emits.get() + 1);
-    }
-    fn error(&self, code: ErrorCode) -> u64 {
-        1000 + code as u64
-    }
-    fn abort_error(&self) -> u64 {
-        999
-    }
-    fn new_controller(&self) {}
-    fn abort(&self, _: &(), _: &u64) {}
-    fn signal_of(&self, _: &()) -> u64 {
-        0
-    }
-    fn aborted(&self, _: &u64) -> Result<Option<u64>, u64> {
-        Ok(None)
-    }
-    fn listen(&self, _: &u64, _: JobId) -> Result<(), u64> {
-        Ok(())
-    }
-    fn unlisten(&self, _: &u64, _: ()) {}
-    fn backoff(&self, _: &u64, _: u32) -> Option<f64> {
-        None
-    }
-}
-
-impl Promises for Lean {
-    type Promise = Rc<RefCell<Waiter<u64>>>;
-    fn promise(&self, rx: Waiter<u64>) -> Self::Promise {
-        Rc::new(RefCell::new(rx))
-    }
-    fn undefined(&self) -> u64 {
-        0
-    }
-}
+#[path = "support/lean.rs"]
+mod lean;
+use lean::{Kind, Lean};
 
 const N: u64 = 20_000;
 
 fn queue(concurrency: Option<u32>, track: bool) -> Executor<Lean> {
     let exec = Executor::new(
-        Config { concurrency, track, ..Config::default() },
+        Config {
+            concurrency,
+            track,
+            ..Config::default()
+        },
         Limits::default(),
         Lean::default(),
     );
     exec.host().follows.borrow_mut().reserve(2 * N as usize);
+    exec.host().inbox.borrow_mut().reserve(N as usize);
     let _started = exec.start(None).unwrap();
     exec
 }
@@ -172,6 +91,9 @@ struct Counts {
     yields: u64,
     timers: u64,
     emits: u64,
+    push_crossings: u64,
+    closes: u64,
+    releases: u64,
     allocations: u64,
 }
 
@@ -186,6 +108,9 @@ impl Counts {
             yields: h.yields.get(),
             timers: h.timers.get(),
             emits: h.emits.get(),
+            push_crossings: h.push_crossings.get(),
+            closes: h.closes.get(),
+            releases: h.releases.get(),
             allocations: 0,
         }
     }
@@ -199,6 +124,9 @@ impl Counts {
             yields: self.yields - b.yields,
             timers: self.timers - b.timers,
             emits: self.emits - b.emits,
+            push_crossings: self.push_crossings - b.push_crossings,
+            closes: self.closes - b.closes,
+            releases: self.releases - b.releases,
             allocations: 0,
         }
     }
@@ -209,7 +137,7 @@ impl Counts {
 fn round(kind: Kind, reversed: bool) -> impl Fn(&Executor<Lean>) {
     move |exec| {
         for _ in 0..N {
-            exec.push(kind).unwrap();
+            Lean::js_push(exec, kind);
         }
         let idle = exec.on_idle().unwrap();
         exec.drive();
@@ -232,18 +160,48 @@ fn round(kind: Kind, reversed: bool) -> impl Fn(&Executor<Lean>) {
         exec.host().follows.borrow_mut().clear();
         assert_eq!(exec.running().unwrap(), 0);
         assert_eq!(exec.size().unwrap(), 0);
-        assert!(idle.borrow_mut().try_recv().unwrap().is_some(), "onIdle() resolved");
+        assert!(
+            idle.borrow_mut().try_recv().unwrap().is_some(),
+            "onIdle() resolved"
+        );
     }
 }
 
 /// Amortised bounds: a few allocations per round (the waiter; the job store regrowing by
 /// doubling after it shrank, O(log N)), never one per job; clock reads a small fraction of jobs.
 fn assert_lean(what: &str, c: &Counts) {
-    assert!(c.allocations <= 64, "{what}: {} allocations for {N} jobs", c.allocations);
-    assert!(c.nows <= N / 8, "{what}: {} clock reads for {N} jobs", c.nows);
-    assert!(c.schedules <= 2, "{what}: {} microtasks for {N} jobs", c.schedules);
+    assert!(
+        c.allocations <= 64,
+        "{what}: {} allocations for {N} jobs",
+        c.allocations
+    );
+    assert!(
+        c.nows <= N / 8,
+        "{what}: {} clock reads for {N} jobs",
+        c.nows
+    );
+    assert!(
+        c.schedules <= 2,
+        "{what}: {} microtasks for {N} jobs",
+        c.schedules
+    );
     assert_eq!(c.yields, 0, "{what}: the clock never moved, yet it yielded");
-    assert_eq!(c.timers, 0, "{what}: no timed feature, yet the timer was armed");
+    assert_eq!(
+        c.timers, 0,
+        "{what}: no timed feature, yet the timer was armed"
+    );
+    // One push in N crosses into the executor (the first, which opens the inbox), and the
+    // executor takes the rest over in one crossing (`take_pushed`); no runner is released
+    // apart from its call (plain jobs have no retries).
+    assert_eq!(
+        c.push_crossings, 1,
+        "{what}: pushes that crossed into the executor"
+    );
+    assert_eq!(c.closes, 1, "{what}: batches of pushes taken over");
+    assert_eq!(
+        c.releases, 0,
+        "{what}: runners released besides their last call"
+    );
 }
 
 #[test]
@@ -251,7 +209,10 @@ fn s1_serial_sync_jobs_one_call_each_no_value_fetched_no_allocation() {
     let exec = queue(Some(1), false);
     let c = counted(&exec, round(Kind::Value, false));
     assert_eq!(c.calls, N, "one call per job");
-    assert_eq!(c.takes, 0, "untracked values are never fetched from the host");
+    assert_eq!(
+        c.takes, 0,
+        "untracked values are never fetched from the host"
+    );
     assert_eq!(c.follows, 0);
     assert_eq!(c.emits, 0, "no listener, no event");
     assert_lean("S1", &c);

@@ -26,7 +26,10 @@ fn push_never_runs_the_job_inside_push() {
 fn a_stopped_queue_refuses_pushes_and_uses_no_id() {
     let q = Q::new(sync_config(false));
     assert!(matches!(q.exec.push(echo()), Err(PushError::Closed)));
-    assert!(matches!(q.exec.push_many(vec![echo(), echo()]), Err(PushError::Closed)));
+    assert!(matches!(
+        q.exec.push_many(vec![echo(), echo()]),
+        Err(PushError::Closed)
+    ));
     q.exec.start(None).unwrap();
     assert_eq!(q.push(echo()), 1, "refused pushes used no id");
 }
@@ -78,7 +81,11 @@ fn async_mode_starts_all_at_once_and_finishes_in_settlement_order() {
     q.exec.listen(gorqs::executor::events::COMPLETED).unwrap();
     let ids: Vec<_> = (0..5).map(|_| q.push(pending())).collect();
     q.drive();
-    assert_eq!(q.host().called_ids(), ids, "every job starts without waiting");
+    assert_eq!(
+        q.host().called_ids(),
+        ids,
+        "every job starts without waiting"
+    );
     assert_eq!(q.running(), 5);
     // Settle in an arbitrary order: 4, 2, 5, 1, 3.
     let order = [4, 2, 5, 1, 3];
@@ -93,7 +100,13 @@ fn async_mode_starts_all_at_once_and_finishes_in_settlement_order() {
             _ => None,
         })
         .collect();
-    assert_eq!(completed, order.iter().map(|&id| (id, int(id as i64))).collect::<Vec<_>>());
+    assert_eq!(
+        completed,
+        order
+            .iter()
+            .map(|&id| (id, int(id as i64)))
+            .collect::<Vec<_>>()
+    );
     assert_eq!(q.running(), 0);
     for id in ids {
         assert_eq!(q.exec.result(id).unwrap(), int(id as i64));
@@ -103,7 +116,10 @@ fn async_mode_starts_all_at_once_and_finishes_in_settlement_order() {
 #[test]
 fn async_mode_settles_in_reverse_order() {
     let q = Q::asynch(false);
-    let waits: Vec<_> = (0..6).map(|_| q.push(pending())).map(|id| (id, q.wait(id))).collect();
+    let waits: Vec<_> = (0..6)
+        .map(|_| q.push(pending()))
+        .map(|id| (id, q.wait(id)))
+        .collect();
     q.drive();
     for (id, p) in waits.iter().rev() {
         assert!(p.is_pending());
@@ -116,7 +132,11 @@ fn async_mode_settles_in_reverse_order() {
 
 #[test]
 fn concurrency_caps_running_jobs() {
-    let q = Q::started(Config { concurrency: Some(3), ..async_config(false) }).0;
+    let q = Q::started(Config {
+        concurrency: Some(3),
+        ..async_config(false)
+    })
+    .0;
     for _ in 0..10 {
         q.push(pending());
     }
@@ -125,7 +145,11 @@ fn concurrency_caps_running_jobs() {
     assert_eq!(q.host().called_ids(), vec![1, 2, 3]);
     q.settle_ok(2, V::Undef);
     assert_eq!(q.running(), 3);
-    assert_eq!(q.host().called_ids(), vec![1, 2, 3, 4], "a freed slot starts the next at once");
+    assert_eq!(
+        q.host().called_ids(),
+        vec![1, 2, 3, 4],
+        "a freed slot starts the next at once"
+    );
     q.settle_ok(1, V::Undef);
     q.settle_ok(4, V::Undef);
     assert_eq!(q.host().called_ids(), vec![1, 2, 3, 4, 5, 6]);
@@ -154,7 +178,11 @@ fn a_backlog_of_sync_jobs_drains_in_one_drive_with_no_schedule_per_job() {
     for _ in 0..n {
         q.push(val(int(1)));
     }
-    assert_eq!(q.host().schedules.get(), 1, "one microtask for all the pushes");
+    assert_eq!(
+        q.host().schedules.get(),
+        1,
+        "one microtask for all the pushes"
+    );
     assert_eq!(q.drive(), 1);
     assert_eq!(q.host().calls().len(), n);
     assert_eq!(q.host().schedules.get(), 1, "no schedule per job");
@@ -169,7 +197,11 @@ fn push_many_is_one_batch_with_consecutive_ids() {
     q.push(echo());
     let first = q.exec.push_many(vec![echo(), echo(), echo()]).unwrap();
     assert_eq!(first, 2);
-    assert_eq!(q.exec.push_many(vec![]).unwrap(), 5, "an empty batch names the next id");
+    assert_eq!(
+        q.exec.push_many(vec![]).unwrap(),
+        5,
+        "an empty batch names the next id"
+    );
     q.drive();
     assert_eq!(q.host().called_ids(), vec![1, 2, 3, 4]);
     assert_eq!(q.exec.result(4).unwrap(), int(4));
@@ -189,7 +221,11 @@ fn the_slice_ends_after_slice_ms_and_nothing_starts_until_resume() {
     let first = q.host().calls().len();
     // Each job costs 1 ms; the slice is SLICE_MS long.
     assert_eq!(first as f64, SLICE_MS, "jobs started in the first slice");
-    assert_eq!(q.host().yields.get(), 1, "a spent slice yields one macrotask");
+    assert_eq!(
+        q.host().yields.get(),
+        1,
+        "a spent slice yields one macrotask"
+    );
     assert_eq!(q.host().macro_pending(), 1);
     // A microtask (a push, say) does not start anything while the slice is spent.
     q.push(val(V::Undef));
@@ -254,9 +290,15 @@ fn a_coarse_clock_does_not_stretch_the_slice() {
     }
     assert_eq!(done, 400);
     for span in slice_spans(&q, &slices) {
-        assert!(span <= SLICE_MS + 2.0 * CHECK_MS, "a slice spanned {span} ms: {slices:?}");
+        assert!(
+            span <= SLICE_MS + 2.0 * CHECK_MS,
+            "a slice spanned {span} ms: {slices:?}"
+        );
     }
-    assert!(slices.len() >= 400 / 4 / (SLICE_MS as usize + 2), "it yielded: {slices:?}");
+    assert!(
+        slices.len() >= 400 / 4 / (SLICE_MS as usize + 2),
+        "it yielded: {slices:?}"
+    );
 }
 
 #[test]
@@ -268,7 +310,11 @@ fn a_slow_job_ends_the_slice_at_once() {
     }));
     q.push(val(V::Undef));
     q.drive();
-    assert_eq!(q.host().called_ids(), vec![1], "the slice was spent by job 1");
+    assert_eq!(
+        q.host().called_ids(),
+        vec![1],
+        "the slice was spent by job 1"
+    );
     assert_eq!(q.host().macro_pending(), 1);
     q.resume();
     assert_eq!(q.host().called_ids(), vec![1, 2]);
@@ -335,7 +381,10 @@ fn paused_queues_start_nothing_until_unpaused() {
 #[test]
 fn priorities_order_the_waiting_jobs() {
     let q = Q::sync(false);
-    let opts = |p: f64| gorqs::executor::JobOptions { priority: p, ..Default::default() };
+    let opts = |p: f64| gorqs::executor::JobOptions {
+        priority: p,
+        ..Default::default()
+    };
     q.exec.push_with(echo(), opts(0.0)).unwrap();
     q.exec.push_with(echo(), opts(1.0)).unwrap();
     q.exec.push_with(echo(), opts(5.0)).unwrap();
@@ -343,7 +392,10 @@ fn priorities_order_the_waiting_jobs() {
     assert!(q.exec.set_priority(id4, 9.0).unwrap());
     q.drive();
     assert_eq!(q.host().called_ids(), vec![4, 3, 2, 1]);
-    assert!(!q.exec.set_priority(id4, 1.0).unwrap(), "not waiting any more");
+    assert!(
+        !q.exec.set_priority(id4, 1.0).unwrap(),
+        "not waiting any more"
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 // (src/wasm/queue.rs); this file only loads it and adapts the class to JS conventions.
 // Built into dist/gorqs.mjs and dist/gorqs.cjs by scripts/build.sh.
 
-import { initSync, Queue, queueErrorClass, takePushError } from "../dist/core/gorqs_core.js";
+import { initSync, Queue, queueErrorClass, takePushError, hostOf } from "../dist/core/gorqs_core.js";
 import { wasmBytes } from "../dist/core/wasm_inline.js";
 
 initSync({ module: wasmBytes() });
@@ -27,14 +27,19 @@ for (const key of ["free", ...(typeof Symbol.dispose === "symbol" ? [Symbol.disp
   });
 }
 
-// push() throws its error from here: the Rust `pushId` returns 0 instead of a Result, whose
-// glue allocates an array per call (30 of 80 ns per push, measured; see src/wasm/queue.rs).
+// push(): a plain push (no options) is taken by the queue's JS host while the Rust executor
+// keeps its inbox open (no boundary crossing; Rust absorbs it at its next entry); any other
+// push is Rust's `pushId`, which returns 0 instead of throwing (a `Result` made the glue
+// allocate an array per call) and keeps the error for `takePushError`.
+const HOST = Symbol("gorqs host");
 const pushId = Queue.prototype.pushId;
 Object.defineProperty(Queue.prototype, "push", {
   value: function push(runner, options) {
-    const id = pushId.call(this, runner, options);
-    if (id === 0) throw takePushError();
-    return id;
+    const id = options === undefined ? (this[HOST] ??= hostOf(this)).push(runner) : 0;
+    if (id !== 0) return id;
+    const slow = pushId.call(this, runner, options);
+    if (slow === 0) throw takePushError(this);
+    return slow;
   },
   writable: true,
   configurable: true,

@@ -25,7 +25,13 @@ pub(super) struct Extras<H: Promises> {
 
 impl<H: Promises> Extras<H> {
     fn new() -> Self {
-        Extras { waiters: Vec::new(), controller: None, abort_reason: None, push_signal: None, backoff: None }
+        Extras {
+            waiters: Vec::new(),
+            controller: None,
+            abort_reason: None,
+            push_signal: None,
+            backoff: None,
+        }
     }
 
     fn is_empty(&self) -> bool {
@@ -44,7 +50,11 @@ impl<H: Promises> State<H> {
     }
 
     /// `f` on job `id`'s extras if it has any; the entry goes once it holds nothing.
-    pub(super) fn with_extra<R>(&mut self, id: JobId, f: impl FnOnce(&mut Extras<H>) -> R) -> Option<R> {
+    pub(super) fn with_extra<R>(
+        &mut self,
+        id: JobId,
+        f: impl FnOnce(&mut Extras<H>) -> R,
+    ) -> Option<R> {
         if self.extras.is_empty() {
             return None;
         }

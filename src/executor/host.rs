@@ -96,8 +96,42 @@ pub trait Host {
     type Listener;
 
     /// Calls job `id`'s runner with its context (`attempt`: 1 for the first try) and
-    /// classifies the outcome. Never throws: a throw is [`Ran::Threw`].
-    fn call(&self, runner: &Self::Runner, id: JobId, attempt: u32) -> Ran;
+    /// classifies the outcome. Never throws: a throw is [`Ran::Threw`]. `keep`: the job may
+    /// run again (it has retries), so a host that stores runners itself keeps this one until
+    /// [`release`](Self::release); otherwise the call is the runner's last use.
+    fn call(&self, runner: &Self::Runner, id: JobId, attempt: u32, keep: bool) -> Ran;
+
+    // ---- pushes taken by the host itself (the JS host's push fast path) -------------------
+    // The JS host keeps the runners in a JS array keyed by job id, and, while the executor has
+    // opened its inbox, takes plain pushes (no options) there without a boundary crossing:
+    // `push` returns the next id at once. The executor takes them over ("absorbs") at its
+    // next entry, before it reads or changes any state, so no decision is made on a state
+    // that misses them. The defaults are a host that takes no pushes and stores no runners.
+
+    /// From now on the host may take plain pushes itself, the first with id `next`.
+    fn open_inbox(&self, next: JobId) {
+        let _ = next;
+    }
+    /// Whether the inbox is open (pushes may wait there): checked at every borrow of the
+    /// executor's state, so it is one load, with no crossing.
+    fn inbox_open(&self) -> bool {
+        false
+    }
+    /// Closes the open inbox and says how many pushes the host took since it opened, the
+    /// first of them with id `first`.
+    fn take_pushed(&self, first: JobId) -> u64 {
+        let _ = first;
+        0
+    }
+    /// The runner of the next job taken by the host, in id order (asked `take_pushed` times).
+    fn pushed_runner(&self) -> Self::Runner;
+    /// Job `id` will never run (again): a host storing runners drops its runner (a waiting
+    /// job cancelled or dropped by `stop`, a job with retries that settled for good).
+    fn release(&self, id: JobId) {
+        let _ = id;
+    }
+    /// Every stored runner goes (the queue was freed).
+    fn release_all(&self) {}
     /// The value of the last [`call`](Self::call) or [`settle`](super::Executor::settle)
     /// classification, taken out of the host (at most once per classification).
     fn take_value(&self) -> Self::Value;

@@ -32,16 +32,16 @@ mod observe;
 mod run_loop;
 mod signals;
 
-use std::cell::RefCell;
 use rustc_hash::FxHashMap as HashMap;
+use std::cell::{RefCell, RefMut};
 
 use futures::channel::oneshot;
 
 pub use host::{events, Event, Host, Ran};
 
 use crate::core::{
-    Backoff, Config, ErrorCode, Fail, JobId, Lookup, PushOptions, RateLimit, RetryPolicy, Scheduler,
-    Status,
+    Backoff, Config, ErrorCode, Fail, JobId, Lookup, PushOptions, RateLimit, RetryPolicy,
+    Scheduler, Status,
 };
 use extras::Extras;
 use observe::{Watch, Watcher};
@@ -256,7 +256,10 @@ impl<H: Promises> Executor<H> {
             extras: HashMap::default(),
             start_signal: None,
         };
-        Executor { host, state: RefCell::new(state) }
+        Executor {
+            host,
+            state: RefCell::new(state),
+        }
     }
 
     /// The host (for the binding's own calls).
@@ -264,9 +267,51 @@ impl<H: Promises> Executor<H> {
         &self.host
     }
 
+    /// The state, after absorbing the pushes the host took itself since the last entry (see
+    /// [`Host::take_pushed`]). Every read and change of the state goes through here, so no
+    /// decision is made on a state that misses a job already given an id.
+    // Inlined at every borrow, with the absorbing out of line: measured natively, a `state()`
+    // that inlined `absorb` cost 5–20 ns per job (S1–S4) against a plain borrow.
+    #[inline(always)]
+    fn state(&self) -> RefMut<'_, State<H>> {
+        let mut s = self.state.borrow_mut();
+        if self.host.inbox_open() {
+            self.absorb(&mut s);
+        }
+        s
+    }
+
+    /// Takes over the pushes the host took since its inbox opened: plain FIFO jobs, with the
+    /// ids the host already returned. One flag load while the inbox is closed.
+    #[cold]
+    #[inline(never)]
+    fn absorb(&self, s: &mut State<H>) {
+        if !self.host.inbox_open() {
+            return;
+        }
+        let first = s.sched.next_id();
+        let n = self.host.take_pushed(first);
+        if n == 0 {
+            return;
+        }
+        // The inbox is open only while the queue is (closing it goes through here first).
+        if s.sched
+            .push_many(n as usize, || self.host.pushed_runner())
+            .is_err()
+        {
+            for id in first..first + n {
+                self.host.release(id);
+            }
+            return;
+        }
+        if !s.scheduled {
+            self.schedule(s);
+        }
+    }
+
     /// Borrows the state of a live queue.
-    fn live(&self) -> Result<std::cell::RefMut<'_, State<H>>, Freed> {
-        let s = self.state.borrow_mut();
+    fn live(&self) -> Result<RefMut<'_, State<H>>, Freed> {
+        let s = self.state();
         if s.freed {
             Err(Freed)
         } else {
@@ -384,14 +429,14 @@ impl<H: Promises> Executor<H> {
     /// Stops the queue as `stop()` does and releases everything it holds; every later call
     /// fails with [`Freed`]. Waiters on the queue's state resolve; a second call does nothing.
     pub fn free(&self) {
-        if self.state.borrow().freed {
+        if self.state().freed {
             return;
         }
-        if self.state.borrow().sched.is_open() {
+        if self.state().sched.is_open() {
             self.close(None);
         }
         let (watchers, signals, start_signal) = {
-            let mut s = self.state.borrow_mut();
+            let mut s = self.state();
             s.freed = true;
             self.update_hold(&mut s);
             if s.timer_at.take().is_some() {
@@ -399,6 +444,7 @@ impl<H: Promises> Executor<H> {
             }
             // Dropping the scheduler drops every runner and outcome it held.
             s.sched = Scheduler::new(Config::default());
+            self.host.release_all();
             // Waiters of running jobs stay: their outcomes still come (see `finish`).
             let mut signals = Vec::new();
             s.extras.retain(|_, e| {
@@ -410,7 +456,11 @@ impl<H: Promises> Executor<H> {
             });
             s.start_promise = None;
             s.start_tx = None;
-            (std::mem::take(&mut s.watchers), signals, s.start_signal.take())
+            (
+                std::mem::take(&mut s.watchers),
+                signals,
+                s.start_signal.take(),
+            )
         };
         for (signal, listener) in signals.into_iter().chain(start_signal) {
             self.host.unlisten(&signal, listener);
@@ -423,7 +473,7 @@ impl<H: Promises> Executor<H> {
 
     /// Whether `free()` was called.
     pub fn is_freed(&self) -> bool {
-        self.state.borrow().freed
+        self.state().freed
     }
 
     // ---- jobs --------------------------------------------------------------------------
@@ -434,10 +484,15 @@ impl<H: Promises> Executor<H> {
     /// [`PushError::Closed`] or [`PushError::Freed`]; nothing is queued.
     pub fn push(&self, runner: H::Runner) -> Result<JobId, PushError<H::Value>> {
         let mut s = self.live().map_err(|_| PushError::Freed)?;
-        let id = s.sched.push(runner, PushOptions::default()).map_err(|_| PushError::Closed)?;
+        let id = s
+            .sched
+            .push(runner, PushOptions::default())
+            .map_err(|_| PushError::Closed)?;
         if !s.scheduled {
             self.schedule(&mut s);
         }
+        // The next plain pushes may stay on the host's side until the next entry.
+        self.host.open_inbox(id + 1);
         Ok(id)
     }
 
@@ -453,11 +508,15 @@ impl<H: Promises> Executor<H> {
         // `push_many` asks for exactly `n` runners, and `it` holds `n`.
         let first = s
             .sched
-            .push_many(n, || it.next().expect("push_many asks for exactly n jobs; cannot fail"))
+            .push_many(n, || {
+                it.next()
+                    .expect("push_many asks for exactly n jobs; cannot fail")
+            })
             .map_err(|_| PushError::Closed)?;
         if n > 0 && !s.scheduled {
             self.schedule(&mut s);
         }
+        self.host.open_inbox(s.sched.next_id());
         Ok(first)
     }
 
@@ -515,7 +574,9 @@ impl<H: Promises> Executor<H> {
                 return Err(PushError::Closed);
             }
             let expected = s.sched.next_id();
-            let Some(sig) = opts.signal.as_ref() else { break s };
+            let Some(sig) = opts.signal.as_ref() else {
+                break s;
+            };
             if keyed_from == expected && listeners.len() as JobId == n {
                 break s;
             }
@@ -534,7 +595,10 @@ impl<H: Promises> Executor<H> {
         };
         // From here on nothing can fail: the queue is open and stays so while `s` is held.
         let first = s.sched.next_id();
-        let core_opts = PushOptions { priority: opts.priority, timeout: opts.timeout };
+        let core_opts = PushOptions {
+            priority: opts.priority,
+            timeout: opts.timeout,
+        };
         let policy = (opts.retries > 0).then_some(RetryPolicy {
             retries: opts.retries,
             backoff: match &opts.backoff {
@@ -565,6 +629,7 @@ impl<H: Promises> Executor<H> {
         if n > 0 && !s.scheduled {
             self.schedule(&mut s);
         }
+        self.host.open_inbox(s.sched.next_id());
         Ok(first)
     }
 

@@ -1,5 +1,7 @@
 //! Telling the world: waiters by id, waiters on the queue's state, events.
 
+use std::cell::RefMut;
+
 use futures::channel::oneshot;
 
 use super::{events, Event, Executor, Freed, Promises, Settlement, State};
@@ -29,8 +31,13 @@ impl<H: Promises> State<H> {
     /// listeners, push signals to unhook. False on the plain path, where values are not even
     /// fetched from the host unless tracked.
     pub(super) fn notifies(&self) -> bool {
-        self.listening & (events::COMPLETED | events::FAILED) != 0
-            || !self.extras.is_empty()
+        self.listening & (events::COMPLETED | events::FAILED) != 0 || !self.extras.is_empty()
+    }
+
+    /// A synchronous outcome is heard by its record alone: nobody [`notifies`](Self::notifies)
+    /// wants, no retries, no clock (see `Executor::record`).
+    pub(super) fn quiet(&self) -> bool {
+        !self.freed && !self.timed && !self.sched.has_retries() && !self.notifies()
     }
 
     fn holds(&self, watch: Watch) -> bool {
@@ -61,11 +68,15 @@ impl<H: Promises> Executor<H> {
     /// Resolves the watchers whose condition holds and fires `empty` / `idle` on the
     /// transitions into those states.
     pub(super) fn check_watchers(&self) {
+        let s = self.state();
+        if !s.freed {
+            self.check_watchers_of(s);
+        }
+    }
+
+    /// [`check_watchers`](Self::check_watchers) with the state already borrowed (and live).
+    pub(super) fn check_watchers_of(&self, mut s: RefMut<'_, State<H>>) {
         let (ready, empty, idle) = {
-            let mut s = self.state.borrow_mut();
-            if s.freed {
-                return;
-            }
             self.update_hold(&mut s);
             let mut ready = Vec::new();
             // This runs after every promise job while someone awaits `onIdle()`: it looks
@@ -99,6 +110,7 @@ impl<H: Promises> Executor<H> {
             }
             (ready, empty, idle)
         };
+        drop(s);
         for tx in ready {
             let _ = tx.send(Ok(self.host.undefined()));
         }
@@ -114,11 +126,17 @@ impl<H: Promises> Executor<H> {
     /// `completed` / `failed` fire.
     pub(super) fn deliver(&self, id: JobId, settlement: Settlement<H::Value>) {
         let (waiters, signal, emit) = {
-            let mut s = self.state.borrow_mut();
+            let mut s = self.state();
             let (waiters, signal) = s
-                .with_extra(id, |e| (std::mem::take(&mut e.waiters), e.push_signal.take()))
+                .with_extra(id, |e| {
+                    (std::mem::take(&mut e.waiters), e.push_signal.take())
+                })
                 .unwrap_or_default();
-            let bit = if settlement.is_ok() { events::COMPLETED } else { events::FAILED };
+            let bit = if settlement.is_ok() {
+                events::COMPLETED
+            } else {
+                events::FAILED
+            };
             (waiters, signal, s.listening & bit != 0)
         };
         if let Some((signal, listener)) = signal {
@@ -139,9 +157,11 @@ impl<H: Promises> Executor<H> {
     /// would hear of it.
     pub(super) fn deliver_if_needed(&self, id: JobId, error: impl FnOnce() -> H::Value) {
         let needed = {
-            let s = self.state.borrow();
+            let s = self.state();
             s.listening & events::FAILED != 0
-                || s.extras.get(&id).is_some_and(|e| !e.waiters.is_empty() || e.push_signal.is_some())
+                || s.extras
+                    .get(&id)
+                    .is_some_and(|e| !e.waiters.is_empty() || e.push_signal.is_some())
         };
         if needed {
             self.deliver(id, Err(error()));

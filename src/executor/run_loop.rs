@@ -37,7 +37,7 @@ impl<H: Promises> Executor<H> {
     /// The scheduled microtask: runs every job that may start now.
     pub fn drive(&self) {
         {
-            let mut s = self.state.borrow_mut();
+            let mut s = self.state();
             s.scheduled = false;
             if s.freed || s.draining {
                 return;
@@ -53,7 +53,7 @@ impl<H: Promises> Executor<H> {
     /// The macrotask after a spent slice: a new slice begins.
     pub fn resume(&self) {
         {
-            let mut s = self.state.borrow_mut();
+            let mut s = self.state();
             s.spent = false;
             if s.freed || s.draining {
                 return;
@@ -101,19 +101,41 @@ impl<H: Promises> Executor<H> {
     /// Starts jobs one after another while one may start, handling each synchronous outcome
     /// before the next starts and handing each thenable to the host to follow.
     fn run(&self) {
-        self.state.borrow_mut().draining = true;
+        // The synchronous outcome of the job just run, recorded in the next iteration's borrow
+        // when only its record hears of it (see `record`): one borrow per job on the plain path.
+        // (Every `break` comes after that borrow took it: none is left after the loop.)
+        let mut last: Option<(JobId, Ran)> = None;
         loop {
-            let (id, runner, attempt, active, empty) = {
-                let mut s = self.state.borrow_mut();
+            let (id, runner, attempt, keep, active, empty) = {
+                let mut s = self.state();
+                s.draining = true;
+                if let Some((id, ran)) = last.take() {
+                    if s.quiet() {
+                        self.record(&mut s, id, ran);
+                    } else {
+                        drop(s);
+                        self.finish(id, 1, ran);
+                        s = self.state();
+                    }
+                }
                 if s.freed || !self.may_continue(&mut s) {
+                    s.draining = false;
                     break;
                 }
                 let now = if s.timed { self.host.now() } else { 0.0 };
-                let Some(started) = s.sched.start_next(now) else { break };
+                let Some(started) = s.sched.start_next(now) else {
+                    s.draining = false;
+                    break;
+                };
                 let id = started.id;
-                // 1 for a job without retries (no lookup while no job has any).
-                let attempt =
-                    if s.sched.has_retries() { s.sched.attempt(id).unwrap_or(1) } else { 1 };
+                // 1 for a job without retries (no lookup while no job has any); a job with
+                // retries keeps its runner for the next try.
+                let keep = s.sched.has_retry(id);
+                let attempt = if keep {
+                    s.sched.attempt(id).unwrap_or(1)
+                } else {
+                    1
+                };
                 if attempt > 1 {
                     // A new try: the last one's aborted signal is not this one's.
                     s.with_extra(id, |e| {
@@ -130,7 +152,7 @@ impl<H: Promises> Executor<H> {
                 if empty {
                     s.empty_fired = true;
                 }
-                (id, started.job, attempt, active, empty)
+                (id, started.job, attempt, keep, active, empty)
             };
             if active || empty {
                 if active {
@@ -140,33 +162,53 @@ impl<H: Promises> Executor<H> {
                     self.host.emit(super::Event::Empty);
                 }
                 // A listener may have freed the queue.
-                if self.state.borrow().freed {
+                let mut s = self.state();
+                if s.freed {
+                    s.draining = false;
                     break;
                 }
             }
-            let ran = self.host.call(&runner, id, attempt);
+            let ran = self.host.call(&runner, id, attempt, keep);
             drop(runner);
             match ran {
                 Ran::Thenable => self.host.follow(id, attempt),
+                // A first try of a job without retries: `record` may do.
+                Ran::Value | Ran::Threw if !keep => last = Some((id, ran)),
                 Ran::Value | Ran::Threw => self.finish(id, attempt, ran),
             }
         }
-        self.state.borrow_mut().draining = false;
         self.pass_done();
+    }
+
+    /// [`finish`](Self::finish) of an outcome that only its record hears of ([`State::quiet`]):
+    /// no waiter, listener, signal, retry or clock involved (so it is a first try's).
+    fn record(&self, s: &mut State<H>, id: JobId, ran: Ran) {
+        let value = if s.sched.config().track {
+            self.host.take_value()
+        } else {
+            self.host.undefined()
+        };
+        let outcome = if ran == Ran::Value {
+            Ok(value)
+        } else {
+            Err(Fail::Thrown(value))
+        };
+        let _settled = s.sched.finish(id, outcome);
+        if s.sched.has_evicted() {
+            s.sched.take_evicted(); // the scheduler dropped their values itself
+        }
     }
 
     /// End of a pass: the timer, and whoever watches the queue's state.
     fn pass_done(&self) {
-        {
-            let mut s = self.state.borrow_mut();
-            if s.freed {
-                return;
-            }
-            if s.timed {
-                self.arm_timer(&mut s);
-            }
+        let mut s = self.state();
+        if s.freed {
+            return;
         }
-        self.check_watchers();
+        if s.timed {
+            self.arm_timer(&mut s);
+        }
+        self.check_watchers_of(s);
     }
 
     /// A followed thenable of job `id`'s try `attempt` settled (the host classified the
@@ -177,15 +219,23 @@ impl<H: Promises> Executor<H> {
             self.host.follow(id, attempt);
             return;
         }
-        let go_on = {
-            let mut s = self.state.borrow_mut();
+        let (go_on, recorded) = {
+            let mut s = self.state();
             // Freed: `finish` tells the job's waiters, and nothing runs any more.
-            !s.freed && !s.draining && self.may_continue(&mut s)
+            let go_on = !s.freed && !s.draining && self.may_continue(&mut s);
+            // Heard by its record alone: recorded here, in the same borrow.
+            let recorded = s.quiet();
+            if recorded {
+                self.record(&mut s, id, ran);
+            }
+            (go_on, recorded)
         };
-        self.finish(id, attempt, ran);
+        if !recorded {
+            self.finish(id, attempt, ran);
+        }
         if go_on {
             self.run();
-        } else if !self.state.borrow().draining {
+        } else if !self.state().draining {
             self.pass_done();
         }
     }
@@ -194,7 +244,7 @@ impl<H: Promises> Executor<H> {
     /// outcome and tells whoever waits for it.
     fn finish(&self, id: JobId, attempt: u32, ran: Ran) {
         let delivery = {
-            let mut s = self.state.borrow_mut();
+            let mut s = self.state();
             if s.freed {
                 drop(s);
                 self.finish_freed(id, ran);
@@ -207,15 +257,24 @@ impl<H: Promises> Executor<H> {
                 self.host.undefined()
             };
             let now = if s.timed { self.host.now() } else { 0.0 };
-            let outcome = if ran == Ran::Value { Ok(value) } else { Err(Fail::Thrown(value)) };
+            let outcome = if ran == Ran::Value {
+                Ok(value)
+            } else {
+                Err(Fail::Thrown(value))
+            };
             // Without retries pending, every outcome is of a first attempt: `finish_at` ignores
             // the late one of a job no longer running just as `finish_attempt` would.
+            // Its runner was kept through its tries (see `run`): it goes with a final outcome.
+            let kept = s.sched.has_retry(id);
             let settled = if s.sched.has_retries() {
                 s.sched.finish_attempt(id, attempt, outcome, now)
             } else {
                 s.sched.finish_at(id, outcome, now)
             };
             let ignored = matches!(settled, Settled::Ignored(_));
+            if kept && !ignored && !matches!(settled, Settled::Retrying(_)) {
+                self.host.release(id);
+            }
             if !s.extras.is_empty() {
                 if !ignored && !matches!(settled, Settled::Retrying(_)) {
                     s.forget_backoff(id);
@@ -245,10 +304,18 @@ impl<H: Promises> Executor<H> {
     /// A job that was running when the queue was freed has its outcome: only its waiters
     /// hear of it (nothing is recorded any more).
     fn finish_freed(&self, id: JobId, ran: Ran) {
-        let waiters = self.state.borrow_mut().with_extra(id, |e| std::mem::take(&mut e.waiters));
-        let Some(waiters) = waiters.filter(|w| !w.is_empty()) else { return };
+        let waiters = self
+            .state()
+            .with_extra(id, |e| std::mem::take(&mut e.waiters));
+        let Some(waiters) = waiters.filter(|w| !w.is_empty()) else {
+            return;
+        };
         let value = self.host.take_value();
-        let settlement = if ran == Ran::Value { Ok(value) } else { Err(value) };
+        let settlement = if ran == Ran::Value {
+            Ok(value)
+        } else {
+            Err(value)
+        };
         for tx in waiters {
             let _ = tx.send(settlement.clone());
         }
@@ -257,11 +324,11 @@ impl<H: Promises> Executor<H> {
     /// Job `id`'s try `failed` failed and it waits for a retry: asks the user's backoff
     /// function (if it has one) for the wait, re-arms the timer, schedules a drive.
     pub(super) fn retry_later(&self, id: JobId, failed: u32) {
-        let function = self.state.borrow().extras.get(&id).and_then(|e| e.backoff.clone());
+        let function = self.state().extras.get(&id).and_then(|e| e.backoff.clone());
         // A throwing backoff, or one returning a bad value, retries at once rather than losing
         // the job.
         let delay = function.map(|f| self.host.backoff(&f, failed).unwrap_or(0.0));
-        let mut s = self.state.borrow_mut();
+        let mut s = self.state();
         if let Some(delay) = delay {
             s.sched.set_retry_delay(id, delay);
         }
@@ -284,7 +351,7 @@ impl<H: Promises> Executor<H> {
     /// opens a new rate-limit window.
     pub fn on_timer(&self) {
         let expired = {
-            let mut s = self.state.borrow_mut();
+            let mut s = self.state();
             s.timer_at = None;
             if s.freed {
                 return;
@@ -293,6 +360,7 @@ impl<H: Promises> Executor<H> {
             let expired = s.sched.expire_attempts(now);
             for t in expired.iter().filter(|t| !t.will_retry) {
                 s.forget_backoff(t.id);
+                self.host.release(t.id); // a job whose last try timed out kept its runner
             }
             expired
         };
@@ -300,14 +368,18 @@ impl<H: Promises> Executor<H> {
             let error = self.host.error(ErrorCode::Timeout);
             self.abort_job(t.id, &error);
             if t.will_retry {
-                let failed = self.state.borrow().sched.attempt(t.id).map_or(1, |a| a.saturating_sub(1));
+                let failed = self
+                    .state()
+                    .sched
+                    .attempt(t.id)
+                    .map_or(1, |a| a.saturating_sub(1));
                 self.retry_later(t.id, failed);
             } else {
                 self.deliver_if_needed(t.id, || error);
             }
         }
         {
-            let mut s = self.state.borrow_mut();
+            let mut s = self.state();
             if s.freed {
                 return;
             }

@@ -26,7 +26,7 @@ impl<H: Promises> Executor<H> {
     /// What job `id` reads as `ctx.signal`: made on first read; aborted already when the job
     /// was. A job whose outcome is in gets a signal that nothing will abort, not kept.
     pub fn signal_for(&self, id: JobId) -> H::Value {
-        let mut s = self.state.borrow_mut();
+        let mut s = self.state();
         if let Some(c) = s.extras.get(&id).and_then(|e| e.controller.as_ref()) {
             return self.host.signal_of(c);
         }
@@ -45,7 +45,7 @@ impl<H: Promises> Executor<H> {
     /// Aborts job `id`'s signal with `reason`, now or when it is first read.
     pub(super) fn abort_job(&self, id: JobId, reason: &H::Value) {
         let controller = {
-            let mut s = self.state.borrow_mut();
+            let mut s = self.state();
             let extras = s.extra(id);
             match &extras.controller {
                 Some(c) => c.clone(),
@@ -62,11 +62,11 @@ impl<H: Promises> Executor<H> {
     /// A signal the queue listens to aborted: `key` 0 is `start`'s (the queue stops), any
     /// other key is the job pushed with it (it is cancelled).
     pub fn signal_aborted(&self, key: JobId, reason: H::Value) {
-        if self.state.borrow().freed {
+        if self.state().freed {
             return;
         }
         if key == 0 {
-            if self.state.borrow().start_signal.is_some() {
+            if self.state().start_signal.is_some() {
                 self.close(Some(reason));
             }
         } else {
@@ -77,13 +77,17 @@ impl<H: Promises> Executor<H> {
     /// Fails job `id` with `reason` (cancel, its signal aborted). False when it had finished.
     pub(super) fn cancel_job(&self, id: JobId, reason: H::Value) -> bool {
         let was = {
-            let mut s = self.state.borrow_mut();
+            let mut s = self.state();
             if s.timed {
                 let now = self.host.now();
                 s.sched.advance(now);
             }
-            let Some(was) = s.sched.cancel(id, reason.clone()) else { return false };
+            let Some(was) = s.sched.cancel(id, reason.clone()) else {
+                return false;
+            };
             s.forget_backoff(id);
+            // Never to run (again): a waiting job's runner, or one a job with retries kept.
+            self.host.release(id);
             if s.timed {
                 self.arm_timer(&mut s); // its retry or timeout deadline is gone
             }
@@ -94,7 +98,7 @@ impl<H: Promises> Executor<H> {
         }
         self.deliver(id, Err(reason));
         if was == Status::Running {
-            let mut s = self.state.borrow_mut();
+            let mut s = self.state();
             self.schedule(&mut s); // a slot is free
         }
         self.check_watchers();
@@ -105,12 +109,15 @@ impl<H: Promises> Executor<H> {
     /// `aborted` when the start signal aborted).
     pub(super) fn close(&self, aborted: Option<H::Value>) {
         let (dropped, start_tx, start_signal, notify) = {
-            let mut s = self.state.borrow_mut();
+            let mut s = self.state();
             if s.timed {
                 let now = self.host.now();
                 s.sched.advance(now);
             }
             let dropped = s.sched.stop();
+            for &id in &dropped {
+                self.host.release(id);
+            }
             if !s.extras.is_empty() {
                 for &id in &dropped {
                     s.forget_backoff(id);
@@ -123,8 +130,7 @@ impl<H: Promises> Executor<H> {
                 self.arm_timer(&mut s); // retry deadlines of dropped jobs are gone
             }
             s.start_promise = None;
-            let notify = s.listening & events::FAILED != 0
-                || !s.extras.is_empty();
+            let notify = s.listening & events::FAILED != 0 || !s.extras.is_empty();
             (dropped, s.start_tx.take(), s.start_signal.take(), notify)
         };
         if let Some((signal, listener)) = start_signal {

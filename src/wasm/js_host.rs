@@ -6,7 +6,7 @@
 //! are `Fn`, not `FnMut`: a settlement may arrive from inside another callback (a thenable
 //! that settles inside `then`), and an `FnMut` closure refuses to be re-entered.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use js_sys::{Function, Promise};
@@ -34,12 +34,16 @@ pub(super) type Exec = Executor<JsHost>;
 /// |---|---|---|---|
 /// | `Host` (constructor) | no: `missingGlobals` checked first | no | - |
 /// | `invoke` | yes | yes: `run()` | shim try |
+/// | `openInbox` | no | no | - |
+/// | `close` | no | no | - |
+/// | `put` | no | no | - |
+/// | `putAll` | no | no | - |
+/// | `entry` | no | no | - |
+/// | `releaseAll` | no | no | - |
 /// | `takeValue` | no | no | - |
 /// | `follow` | yes | yes: `then()` | shim try |
 /// | `emit` | yes | yes: listeners | shim try |
-/// | `on` | yes | yes: options getters | catch |
-/// | `off` | yes | yes: options getters | catch |
-/// | `dispatch` | yes | yes: listeners | catch |
+/// | `target` | no | no | - |
 /// | `missingGlobals` | no | no | - |
 /// | `setMessage` | no | no | - |
 /// | `queueError` | no | no | - |
@@ -48,24 +52,28 @@ pub(super) type Exec = Executor<JsHost>;
 /// | `argError` | yes | yes: `toString`, Proxy traps | shim try |
 /// | `gotError` | yes | yes: `toString`, Proxy traps | shim try |
 /// | `runnerError` | yes | yes: `toString`, Proxy traps | shim try |
-/// | `runnerKind` | yes | yes: the `run` getter | shim try |
-/// | `takeOut` | no | no | - |
+/// | `isRunner` | yes | yes: the `run` getter | catch |
+/// | `badRunner` | yes | yes: the `run` getters | catch |
 /// | `isAbortSignal` | yes | yes: getters | catch |
 /// | `fields` | yes | yes: getters | catch |
 /// | `toArray` | yes | yes: the iterator | catch |
 /// | `now` | no | no | - |
 /// | `macrotask` | no | no | - |
-/// | `setTimer` | no | no | - |
-/// | `clearTimer` | no | no | - |
 /// | `callBackoff` | yes | yes: the backoff function | shim try |
 /// | `listen` | yes | yes: `addEventListener` | catch |
 /// | `unlisten` | yes | yes: `removeEventListener` | shim try |
-/// | `isAborted` | yes | yes: the `aborted` getter | catch |
-/// | `reasonOf` | yes | yes: the `reason` getter | catch |
 /// | `newController` | no: `AbortController` checked at construction | no | - |
 /// | `abortWith` | yes | yes: abort listeners | shim try |
 /// | `signalOf` | no | no | - |
 /// | `queueMicrotask` | no: checked at construction | no | - |
+/// | `setTimeout` | no: checked at construction | no | - |
+/// | `clearTimeout` | no: checked at construction | no | - |
+/// | `addEventListener` | yes | yes: options getters | catch |
+/// | `removeEventListener` | yes | yes: options getters | catch |
+/// | `dispatchEvent` | yes | yes: listeners | catch |
+///
+/// A signal's `aborted` and `reason` (getters: user code) are read with js-sys's
+/// `Reflect.get`, itself a `catch` import.
 pub(super) mod shim {
     use wasm_bindgen::prelude::*;
 
@@ -77,19 +85,29 @@ pub(super) mod shim {
         #[wasm_bindgen(constructor, js_class = Host)]
         pub fn new(settle: &js_sys::Function, signal_for: &js_sys::Function) -> HostShim;
         #[wasm_bindgen(method, js_class = Host)]
-        pub fn invoke(this: &HostShim, runner: &JsValue, id: f64, attempt: u32) -> u32;
+        pub fn invoke(this: &HostShim, id: f64, attempt: u32, keep: bool) -> u32;
+        #[wasm_bindgen(method, js_class = Host, js_name = openInbox)]
+        pub fn open_inbox(this: &HostShim);
+        #[wasm_bindgen(method, js_class = Host)]
+        pub fn close(this: &HostShim) -> f64;
+        #[wasm_bindgen(method, js_class = Host)]
+        pub fn put(this: &HostShim, runner: &JsValue);
+        #[wasm_bindgen(method, js_class = Host, js_name = putAll)]
+        pub fn put_all(this: &HostShim, runners: &JsValue);
+        /// Job `id`'s runner, emptied from the store with `empty` (`release`: Rust never reads it).
+        #[wasm_bindgen(method, js_class = Host)]
+        pub fn entry(this: &HostShim, id: f64, empty: bool);
+        #[wasm_bindgen(method, js_class = Host, js_name = releaseAll)]
+        pub fn release_all(this: &HostShim);
         #[wasm_bindgen(method, js_class = Host, js_name = takeValue)]
         pub fn take_value(this: &HostShim) -> JsValue;
         #[wasm_bindgen(method, js_class = Host)]
         pub fn follow(this: &HostShim, id: f64, attempt: u32);
         #[wasm_bindgen(method, js_class = Host)]
         pub fn emit(this: &HostShim, kind: u32, id: f64, value: &JsValue);
-        #[wasm_bindgen(method, js_class = Host, catch)]
-        pub fn on(this: &HostShim, kind: &JsValue, listener: &JsValue, options: &JsValue) -> Result<(), JsValue>;
-        #[wasm_bindgen(method, js_class = Host, catch)]
-        pub fn off(this: &HostShim, kind: &JsValue, listener: &JsValue, options: &JsValue) -> Result<(), JsValue>;
-        #[wasm_bindgen(method, js_class = Host, catch)]
-        pub fn dispatch(this: &HostShim, event: &JsValue) -> Result<bool, JsValue>;
+        /// The queue's own `EventTarget`.
+        #[wasm_bindgen(method, getter, js_class = Host)]
+        pub fn target(this: &HostShim) -> EventTarget;
 
         #[wasm_bindgen(js_name = missingGlobals)]
         pub fn missing_globals() -> JsValue;
@@ -110,11 +128,10 @@ pub(super) mod shim {
         pub fn runner_error(index: f64, value: &JsValue) -> JsValue;
         // Imports that run user code (getters, proxies) are `catch`: a JS exception never
         // unwinds through Rust frames, whose borrows would then stay taken.
-        #[wasm_bindgen(js_name = runnerKind)]
-        pub fn runner_kind(value: &JsValue) -> u32;
-        /// What the last `runnerKind` (3) or classification left behind.
-        #[wasm_bindgen(js_name = takeOut)]
-        pub fn take_out() -> JsValue;
+        #[wasm_bindgen(js_name = isRunner, catch)]
+        pub fn is_runner(value: &JsValue) -> Result<bool, JsValue>;
+        #[wasm_bindgen(js_name = badRunner, catch)]
+        pub fn bad_runner(list: &JsValue) -> Result<f64, JsValue>;
         #[wasm_bindgen(js_name = isAbortSignal, catch)]
         pub fn is_abort_signal(value: &JsValue) -> Result<bool, JsValue>;
         #[wasm_bindgen(catch)]
@@ -123,19 +140,16 @@ pub(super) mod shim {
         pub fn to_array(value: &JsValue) -> Result<JsValue, JsValue>;
         pub fn now() -> f64;
         pub fn macrotask(f: &js_sys::Function);
-        #[wasm_bindgen(js_name = setTimer)]
-        pub fn set_timer(f: &js_sys::Function, ms: f64) -> JsValue;
-        #[wasm_bindgen(js_name = clearTimer)]
-        pub fn clear_timer(handle: &JsValue);
+
         #[wasm_bindgen(js_name = callBackoff)]
         pub fn call_backoff(f: &JsValue, attempt: u32) -> f64;
         #[wasm_bindgen(catch)]
-        pub fn listen(signal: &JsValue, key: f64, aborted: &js_sys::Function) -> Result<JsValue, JsValue>;
+        pub fn listen(
+            signal: &JsValue,
+            key: f64,
+            aborted: &js_sys::Function,
+        ) -> Result<JsValue, JsValue>;
         pub fn unlisten(signal: &JsValue, listener: &JsValue);
-        #[wasm_bindgen(js_name = isAborted, catch)]
-        pub fn is_aborted(signal: &JsValue) -> Result<bool, JsValue>;
-        #[wasm_bindgen(js_name = reasonOf, catch)]
-        pub fn reason_of(signal: &JsValue) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(js_name = newController)]
         pub fn new_controller() -> JsValue;
         #[wasm_bindgen(js_name = abortWith)]
@@ -144,10 +158,34 @@ pub(super) mod shim {
         pub fn signal_of(controller: &JsValue) -> JsValue;
     }
 
+    // Globals, bound directly (no code of ours in between).
     #[wasm_bindgen]
     extern "C" {
         #[wasm_bindgen(js_name = queueMicrotask)]
         pub fn queue_microtask(f: &js_sys::Function);
+        #[wasm_bindgen(js_name = setTimeout)]
+        pub fn set_timeout(f: &js_sys::Function, ms: f64) -> JsValue;
+        #[wasm_bindgen(js_name = clearTimeout)]
+        pub fn clear_timeout(handle: &JsValue);
+
+        /// An `EventTarget` (the queue's own, which serves its events).
+        pub type EventTarget;
+        #[wasm_bindgen(method, catch, js_name = addEventListener)]
+        pub fn add_event_listener(
+            this: &EventTarget,
+            kind: &JsValue,
+            listener: &JsValue,
+            options: &JsValue,
+        ) -> Result<(), JsValue>;
+        #[wasm_bindgen(method, catch, js_name = removeEventListener)]
+        pub fn remove_event_listener(
+            this: &EventTarget,
+            kind: &JsValue,
+            listener: &JsValue,
+            options: &JsValue,
+        ) -> Result<(), JsValue>;
+        #[wasm_bindgen(method, catch, js_name = dispatchEvent)]
+        pub fn dispatch_event(this: &EventTarget, event: &JsValue) -> Result<bool, JsValue>;
     }
 }
 
@@ -200,6 +238,10 @@ pub struct JsHost {
     weak: Weak<Exec>,
     /// The armed `setTimeout` handle.
     timer_handle: RefCell<Option<JsValue>>,
+    /// The JS side's inbox is open: plain pushes may be waiting there (see host.js `Host`).
+    /// Set by `open_inbox` and cleared by `take_pushed`, each in the same call as the JS
+    /// side's own flag, so the two never differ when Rust looks.
+    inbox: Cell<bool>,
 }
 
 /// A JS number as a job id (the executor's ids are far below 2^53). Negative, fractional or
@@ -236,11 +278,12 @@ impl JsHost {
             .unchecked_into::<Function>()
         };
         let w = weak.clone();
-        let settle = Closure::<dyn Fn(f64, u32, u32)>::new(move |id: f64, attempt: u32, kind: u32| {
-            if let Some(exec) = w.upgrade() {
-                exec.settle(id_from(id), attempt, ran_from(kind));
-            }
-        });
+        let settle =
+            Closure::<dyn Fn(f64, u32, u32)>::new(move |id: f64, attempt: u32, kind: u32| {
+                if let Some(exec) = w.upgrade() {
+                    exec.settle(id_from(id), attempt, ran_from(kind));
+                }
+            });
         let w = weak.clone();
         let signal_for = Closure::<dyn Fn(f64) -> JsValue>::new(move |id: f64| match w.upgrade() {
             Some(exec) => exec.signal_for(id_from(id)),
@@ -266,6 +309,7 @@ impl JsHost {
             held: RefCell::new(None),
             weak: weak.clone(),
             timer_handle: RefCell::new(None),
+            inbox: Cell::new(false),
         }
     }
 
@@ -275,14 +319,48 @@ impl JsHost {
     }
 }
 
+/// A job's runner as the executor holds it: nothing. The runner itself is in the JS side's
+/// store, keyed by the job's id (see host.js `Host`).
+#[derive(Clone, Copy, Debug)]
+pub struct StoredRunner;
+
 impl Host for JsHost {
-    type Runner = JsValue;
+    type Runner = StoredRunner;
     type Value = JsValue;
     type Controller = JsValue;
     type Listener = JsValue;
 
-    fn call(&self, runner: &JsValue, id: JobId, attempt: u32) -> Ran {
-        ran_from(self.js.invoke(runner, id as f64, attempt))
+    fn call(&self, _: &StoredRunner, id: JobId, attempt: u32, keep: bool) -> Ran {
+        ran_from(self.js.invoke(id as f64, attempt, keep))
+    }
+
+    fn open_inbox(&self, _next: JobId) {
+        // (The JS side knows the next id: one store entry per id given.)
+        if !self.inbox.replace(true) {
+            self.js.open_inbox();
+        }
+    }
+
+    fn inbox_open(&self) -> bool {
+        self.inbox.get()
+    }
+
+    fn take_pushed(&self, first: JobId) -> u64 {
+        self.inbox.set(false);
+        // Ids are far below 2^53: exact as f64. A JS side behind `first` took nothing.
+        (self.js.close() as JobId).saturating_sub(first)
+    }
+
+    fn pushed_runner(&self) -> StoredRunner {
+        StoredRunner
+    }
+
+    fn release(&self, id: JobId) {
+        self.js.entry(id as f64, true);
+    }
+
+    fn release_all(&self) {
+        self.js.release_all();
     }
 
     fn take_value(&self) -> JsValue {
@@ -308,11 +386,11 @@ impl Host for JsHost {
     fn set_timer(&self, at: Option<f64>) {
         let mut handle = self.timer_handle.borrow_mut();
         if let Some(h) = handle.take() {
-            shim::clear_timer(&h);
+            shim::clear_timeout(&h);
         }
         if let Some(at) = at {
             let ms = (at - shim::now()).clamp(0.0, MAX_TIMER_MS);
-            *handle = Some(shim::set_timer(&self.timer, ms));
+            *handle = Some(shim::set_timeout(&self.timer, ms));
         }
     }
 
@@ -349,8 +427,9 @@ impl Host for JsHost {
     }
 
     fn aborted(&self, signal: &JsValue) -> Result<Option<JsValue>, JsValue> {
-        if shim::is_aborted(signal)? {
-            shim::reason_of(signal).map(Some)
+        // `Boolean(signal.aborted)`, and `signal.reason` when it is (getters: user code).
+        if js_sys::Reflect::get(signal, &JsValue::from_str("aborted"))?.is_truthy() {
+            js_sys::Reflect::get(signal, &JsValue::from_str("reason")).map(Some)
         } else {
             Ok(None)
         }
@@ -368,7 +447,9 @@ impl Host for JsHost {
         // Never the last reference while an executor method runs: every entry into the
         // executor holds one (the Queue's, or an upgraded Weak), so this drop is never a
         // drop of the executor in the middle of its own call.
-        let previous = self.held.replace(if busy { self.weak.upgrade() } else { None });
+        let previous = self
+            .held
+            .replace(if busy { self.weak.upgrade() } else { None });
         drop(previous);
     }
 

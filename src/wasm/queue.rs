@@ -10,9 +10,10 @@ use std::rc::Rc;
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 
-use super::js_host::{id_from, queue_error, queue_error_class, shim, Exec, JsHost};
+use super::js_host::{id_from, queue_error, queue_error_class, shim, Exec, JsHost, StoredRunner};
 use super::options::{
-    read_concurrency, read_priority, read_push_options, read_queue_settings, read_signal, type_error,
+    read_concurrency, read_priority, read_push_options, read_queue_settings, read_signal,
+    type_error,
 };
 use crate::core::{ErrorCode, JobId, Status};
 use crate::executor::{events, Freed, PushError, ResultError};
@@ -38,16 +39,20 @@ fn push_error(e: PushError<JsValue>) -> JsValue {
 fn job_id(id: &JsValue) -> Result<JobId, JsValue> {
     match id.as_f64() {
         Some(x) => Ok(id_from(x)),
-        None => Err(shim::got_error("Expected a job id (number), got ", id, false)),
+        None => Err(shim::got_error(
+            "Expected a job id (number), got ",
+            id,
+            false,
+        )),
     }
 }
 
 /// `index`: where the runner stands in `pushAll`'s list; `None` for `push`.
 fn check_runner(runner: &JsValue, index: Option<usize>) -> Result<(), JsValue> {
-    match shim::runner_kind(runner) {
-        0 => Err(shim::runner_error(index.map_or(-1.0, |i| i as f64), runner)),
-        3 => Err(shim::take_out()),
-        _ => Ok(()),
+    if shim::is_runner(runner)? {
+        Ok(())
+    } else {
+        Err(shim::runner_error(index.map_or(-1.0, |i| i as f64), runner))
     }
 }
 
@@ -67,15 +72,17 @@ fn status_value(status: Status) -> JsValue {
     STATUS.with(|s| s[i].clone())
 }
 
-thread_local! {
-    /// The error of the last failed `pushId`, taken at once by the package's `push`.
-    static PUSH_ERROR: std::cell::RefCell<Option<JsValue>> = const { std::cell::RefCell::new(None) };
+/// The error of `queue`'s last failed `pushId` (then forgotten), for the package's `push`.
+#[wasm_bindgen(js_name = takePushError)]
+pub fn take_push_error(queue: &Queue) -> JsValue {
+    queue.push_error.take().unwrap_or(JsValue::UNDEFINED)
 }
 
-/// The error of the last failed `pushId` (then forgotten).
-#[wasm_bindgen(js_name = takePushError)]
-pub fn take_push_error() -> JsValue {
-    PUSH_ERROR.with(|slot| slot.borrow_mut().take()).unwrap_or(JsValue::UNDEFINED)
+/// The JS side of `queue`'s host (host.js `Host`), whose `push` takes plain pushes while the
+/// executor keeps its inbox open. For the package's `push` only; not exported by the package.
+#[wasm_bindgen(js_name = hostOf)]
+pub fn host_of(queue: &Queue) -> JsValue {
+    JsValue::clone(queue.exec.host().shim())
 }
 
 /// The `QueueError` class, for the package to export.
@@ -88,12 +95,32 @@ pub fn queue_error_class_export() -> JsValue {
 #[wasm_bindgen]
 pub struct Queue {
     exec: Rc<Exec>,
+    /// The error of the last failed `pushId`, until `takePushError` takes it.
+    push_error: std::cell::RefCell<Option<JsValue>>,
 }
 
 impl Queue {
-    /// The executor (for the Rust tests in `tests/wasm`).
-    pub fn executor(&self) -> &Exec {
-        &self.exec
+    /// Adds a job and returns its id at once (Go `Push`); never runs it here. The package's
+    /// JS `push` takes plain pushes on the host's side while it can, and comes here (as
+    /// `pushId`) for the rest.
+    ///
+    /// # Errors
+    /// `TypeError` for a bad runner or options, `ERR_QUEUE_CLOSED`, an aborted signal's
+    /// reason, the freed error. Nothing is queued then.
+    pub fn push(&self, runner: JsValue, options: Option<JsValue>) -> Result<f64, JsValue> {
+        check_runner(&runner, None)?;
+        // `Option`: an absent `options` crosses as nothing, not as a table slot for undefined.
+        let id = match options {
+            None => self.exec.push(StoredRunner),
+            Some(options) => {
+                let opts = read_push_options(&options)?;
+                self.exec.push_with(StoredRunner, opts)
+            }
+        }
+        .map_err(push_error)?;
+        // The runner goes to the JS side's store at once: it holds one entry per id given.
+        self.exec.host().shim().put(&runner);
+        Ok(id as f64)
     }
 }
 
@@ -112,10 +139,14 @@ impl Queue {
         }
         let mut settings = read_queue_settings(&mode_or_options)?;
         // Queues retry out of step: the jitter is seeded from Math.random.
-        settings.limits.jitter_seed = Some((js_sys::Math::random() * 9_007_199_254_740_992.0) as u64);
+        settings.limits.jitter_seed =
+            Some((js_sys::Math::random() * 9_007_199_254_740_992.0) as u64);
         let (config, limits) = (settings.config, settings.limits);
         let exec = Rc::new_cyclic(|weak| Exec::new(config, limits, JsHost::new(weak)));
-        let queue = Queue { exec };
+        let queue = Queue {
+            exec,
+            push_error: std::cell::RefCell::new(None),
+        };
         if settings.auto_start {
             let _started = queue.exec.start(None).map_err(freed_error)?;
         }
@@ -193,31 +224,13 @@ impl Queue {
         self.exec.set_concurrency(limit).map_err(freed_error)
     }
 
-    /// Adds a job and returns its id at once (Go `Push`); never runs it here.
-    ///
-    /// # Errors
-    /// `TypeError` for a bad runner or options, `ERR_QUEUE_CLOSED`, an aborted signal's
-    /// reason, the freed error. Nothing is queued then.
-    pub fn push(&self, runner: JsValue, options: Option<JsValue>) -> Result<f64, JsValue> {
-        check_runner(&runner, None)?;
-        // `Option`: an absent `options` crosses as nothing, not as a table slot for undefined.
-        let id = match options {
-            None => self.exec.push(runner),
-            Some(options) => {
-                let opts = read_push_options(&options)?;
-                self.exec.push_with(runner, opts)
-            }
-        };
-        id.map(|id| id as f64).map_err(push_error)
-    }
-
     /// `push` for the package's JS `push`, which throws: the id, or 0 when the push failed,
     /// with the error kept for `takePushError()`. Measured: a `Result` return costs the glue a
     /// JS array per call, 30 of the 80 ns a push took here (S1's hottest call).
     #[wasm_bindgen(js_name = pushId)]
     pub fn push_id(&self, runner: JsValue, options: Option<JsValue>) -> f64 {
         self.push(runner, options).unwrap_or_else(|error| {
-            PUSH_ERROR.with(|slot| *slot.borrow_mut() = Some(error));
+            *self.push_error.borrow_mut() = Some(error);
             0.0
         })
     }
@@ -231,23 +244,29 @@ impl Queue {
         self.exec.is_running().map_err(freed_error)?;
         let list = shim::to_array(&runners)?;
         if !Array::is_array(&list) {
-            return Err(type_error("Expected `runners` to be an iterable of runners"));
+            return Err(type_error(
+                "Expected `runners` to be an iterable of runners",
+            ));
         }
         let list: Array = list.into();
-        let runners: Vec<JsValue> = list.iter().collect();
-        for (i, r) in runners.iter().enumerate() {
-            check_runner(r, Some(i))?;
+        // One crossing checks them all: the index of the first that is no runner.
+        let bad = shim::bad_runner(&list)?;
+        if bad >= 0.0 {
+            return Err(shim::runner_error(bad, &list.get(bad as u32)));
         }
+        let n = list.length() as usize;
+        let runners = (0..n).map(|_| StoredRunner);
         // As for `push`: `undefined` or `null` options are none.
-        if options.is_undefined() || options.is_null() {
-            let n = runners.len() as JobId;
-            let first = self.exec.push_many(runners).map_err(push_error)?;
-            return Ok((first..first + n).map(|id| JsValue::from_f64(id as f64)).collect());
-        }
-        let opts = read_push_options(&options)?;
-        let n = runners.len() as JobId;
-        let first = self.exec.push_all_with(runners.into_iter(), opts).map_err(push_error)?;
-        Ok((first..first + n).map(|id| JsValue::from_f64(id as f64)).collect())
+        let first = if options.is_undefined() || options.is_null() {
+            self.exec.push_many(runners.collect()).map_err(push_error)?
+        } else {
+            let opts = read_push_options(&options)?;
+            self.exec.push_all_with(runners, opts).map_err(push_error)?
+        };
+        self.exec.host().shim().put_all(&list);
+        Ok((first..first + n as JobId)
+            .map(|id| JsValue::from_f64(id as f64))
+            .collect())
     }
 
     /// Fails a waiting or running job with `reason` (default: an `AbortError`).
@@ -377,7 +396,13 @@ impl Queue {
     pub fn on_size_less_than(&self, limit: JsValue) -> Result<Promise, JsValue> {
         let limit = match limit.as_f64() {
             Some(n) if !n.is_nan() => n,
-            _ => return Err(shim::got_error("Expected `limit` to be a number, got ", &limit, true)),
+            _ => {
+                return Err(shim::got_error(
+                    "Expected `limit` to be a number, got ",
+                    &limit,
+                    true,
+                ))
+            }
         };
         self.exec.on_size_less_than(limit).map_err(freed_error)
     }
@@ -387,12 +412,23 @@ impl Queue {
     /// # Errors
     /// What the event target threw; the freed error.
     #[wasm_bindgen(js_name = addEventListener)]
-    pub fn add_event_listener(&self, kind: JsValue, listener: JsValue, options: JsValue) -> Result<(), JsValue> {
+    pub fn add_event_listener(
+        &self,
+        kind: JsValue,
+        listener: JsValue,
+        options: JsValue,
+    ) -> Result<(), JsValue> {
         self.exec.is_running().map_err(freed_error)?;
-        self.exec.host().shim().on(&kind, &listener, &options)?;
+        self.exec
+            .host()
+            .shim()
+            .target()
+            .add_event_listener(&kind, &listener, &options)?;
         if !listener.is_null() && !listener.is_undefined() {
             if let Some(name) = kind.as_string() {
-                self.exec.listen(events::bit_of(&name)).map_err(freed_error)?;
+                self.exec
+                    .listen(events::bit_of(&name))
+                    .map_err(freed_error)?;
             }
         }
         Ok(())
@@ -403,9 +439,18 @@ impl Queue {
     /// # Errors
     /// What the event target threw; the freed error.
     #[wasm_bindgen(js_name = removeEventListener)]
-    pub fn remove_event_listener(&self, kind: JsValue, listener: JsValue, options: JsValue) -> Result<(), JsValue> {
+    pub fn remove_event_listener(
+        &self,
+        kind: JsValue,
+        listener: JsValue,
+        options: JsValue,
+    ) -> Result<(), JsValue> {
         self.exec.is_running().map_err(freed_error)?;
-        self.exec.host().shim().off(&kind, &listener, &options)
+        self.exec
+            .host()
+            .shim()
+            .target()
+            .remove_event_listener(&kind, &listener, &options)
     }
 
     /// `EventTarget.dispatchEvent`.
@@ -415,7 +460,7 @@ impl Queue {
     #[wasm_bindgen(js_name = dispatchEvent)]
     pub fn dispatch_event(&self, event: JsValue) -> Result<bool, JsValue> {
         self.exec.is_running().map_err(freed_error)?;
-        self.exec.host().shim().dispatch(&event)
+        self.exec.host().shim().target().dispatch_event(&event)
     }
 
     /// Stops the queue as `stop()` does and releases what it holds; later calls throw. The

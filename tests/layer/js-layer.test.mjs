@@ -125,13 +125,12 @@ test('each "shim try" import never throws, given a Proxy whose every trap throws
   // (A listener that throws is reported by the host's EventTarget itself: see the contract
   // suite, tests/js/contract/host-faults.test.mjs.)
   const calls = {
-    invoke: () => host.invoke(hostile, 1, 1),
-    follow: () => { host.invoke({ run: () => ({ then: hostile }) }, 1, 1); host.follow(1, 1); },
+    invoke: () => { host.put(hostile); host.invoke(1, 1, false); },
+    follow: () => { host.put({ run: () => ({ then: hostile }) }); host.invoke(2, 1, false); host.follow(2, 1); },
     emit: () => host.emit(1, 1, hostile),
     argError: () => shim.argError(false, "x", "a number", hostile),
     gotError: () => shim.gotError("got ", hostile, false),
     runnerError: () => shim.runnerError(0, hostile),
-    runnerKind: () => shim.runnerKind(hostile),
     callBackoff: () => shim.callBackoff(hostile, 1),
     unlisten: () => shim.unlisten(hostile, () => {}),
     abortWith: () => shim.abortWith(hostile, 1),

@@ -114,7 +114,10 @@ pub struct BackoffFn {
 }
 
 pub fn backoff_fn(f: impl Fn(u32) -> Option<f64> + 'static) -> V {
-    V::Func(Rc::new(BackoffFn { f: Box::new(f), calls: RefCell::new(Vec::new()) }))
+    V::Func(Rc::new(BackoffFn {
+        f: Box::new(f),
+        calls: RefCell::new(Vec::new()),
+    }))
 }
 
 // ---- jobs --------------------------------------------------------------------------------
@@ -318,11 +321,36 @@ pub struct FakeHost {
     on_aborted_read: RefCell<Option<Hook>>,
     /// User code run inside `listen` (a signal's own `addEventListener`).
     on_listen: RefCell<Option<Hook>>,
+    /// The JS host's push fast path, played: while `inbox_next` is set the inbox is open and
+    /// `js_push` takes pushes here, with ids from it on; `take_pushed` hands them over.
+    inbox_next: Cell<Option<JobId>>,
+    inbox: RefCell<std::collections::VecDeque<Job>>,
+    /// Ids whose runner the JS host would have dropped: called without `keep`, or released.
+    pub last_uses: RefCell<Vec<JobId>>,
+    pub releases: RefCell<Vec<JobId>>,
+    pub released_all: Cell<u32>,
 }
 
 impl FakeHost {
     fn exec(&self) -> Rc<Exec> {
         self.exec.borrow().upgrade().expect("the executor is alive")
+    }
+
+    /// A push as the package's JS `push` makes it: taken on the host's side while the inbox
+    /// is open (its id returned, no call into the executor), else `None` (the caller then
+    /// goes to the executor, as the JS `push` goes to Rust).
+    pub fn js_push(&self, job: Job) -> Option<JobId> {
+        let id = self.inbox_next.get()?;
+        self.inbox.borrow_mut().push_back(job);
+        self.inbox_next.set(Some(id + 1));
+        Some(id)
+    }
+
+    /// Whether the JS host would no longer hold job `id`'s runner.
+    pub fn runner_gone(&self, id: JobId) -> bool {
+        self.released_all.get() > 0
+            || self.last_uses.borrow().contains(&id)
+            || self.releases.borrow().contains(&id)
     }
 
     /// A new abort controller (a user's `new AbortController()`).
@@ -368,7 +396,11 @@ impl FakeHost {
     }
 
     pub fn calls(&self) -> Vec<(JobId, u32)> {
-        self.calls.borrow().iter().map(|&(id, a, _)| (id, a)).collect()
+        self.calls
+            .borrow()
+            .iter()
+            .map(|&(id, a, _)| (id, a))
+            .collect()
     }
 
     pub fn call_times(&self) -> Vec<(JobId, u32, f64)> {
@@ -414,9 +446,16 @@ impl Host for FakeHost {
     type Controller = Rc<FakeSignal>;
     type Listener = u64;
 
-    fn call(&self, runner: &Job, id: JobId, attempt: u32) -> Ran {
+    fn call(&self, runner: &Job, id: JobId, attempt: u32, keep: bool) -> Ran {
         self.calls.borrow_mut().push((id, attempt, self.now.get()));
-        let ctx = Ctx { id, attempt, exec: self.exec() };
+        if !keep {
+            self.last_uses.borrow_mut().push(id);
+        }
+        let ctx = Ctx {
+            id,
+            attempt,
+            exec: self.exec(),
+        };
         let f = runner.0.clone();
         // Nothing of the host is borrowed while the job runs: it may call anything.
         match f(&ctx) {
@@ -440,15 +479,60 @@ impl Host for FakeHost {
         }
     }
 
+    fn open_inbox(&self, next: JobId) {
+        if self.inbox_next.get().is_none() {
+            self.inbox_next.set(Some(next));
+        }
+    }
+
+    fn inbox_open(&self) -> bool {
+        self.inbox_next.get().is_some()
+    }
+
+    fn take_pushed(&self, first: JobId) -> u64 {
+        let Some(next) = self.inbox_next.take() else {
+            return 0;
+        };
+        let n = self.inbox.borrow().len() as u64;
+        assert_eq!(
+            next - n,
+            first,
+            "the inbox's first id is the executor's next id"
+        );
+        n
+    }
+
+    fn pushed_runner(&self) -> Job {
+        self.inbox
+            .borrow_mut()
+            .pop_front()
+            .expect("asked for as many runners as were pushed")
+    }
+
+    fn release(&self, id: JobId) {
+        self.releases.borrow_mut().push(id);
+    }
+
+    fn release_all(&self) {
+        self.released_all.set(self.released_all.get() + 1);
+    }
+
     fn take_value(&self) -> V {
-        self.value.borrow_mut().take().expect("take_value: no classification waits (taken twice?)")
+        self.value
+            .borrow_mut()
+            .take()
+            .expect("take_value: no classification waits (taken twice?)")
     }
 
     fn follow(&self, id: JobId, attempt: u32) {
         let now = self.then_now.borrow_mut().take();
         match now {
             Some(settlement) => {
-                let ran = if settlement.is_ok() { Ran::Value } else { Ran::Threw };
+                let ran = if settlement.is_ok() {
+                    Ran::Value
+                } else {
+                    Ran::Threw
+                };
                 self.set_value(settlement.unwrap_or_else(|e| e));
                 self.exec().settle(id, attempt, ran);
             }
@@ -533,7 +617,9 @@ impl Host for FakeHost {
         if let Some(e) = self.listen_throws.borrow_mut().take() {
             return Err(e);
         }
-        let V::Signal(sig) = signal else { panic!("listen() on a non-signal {signal:?}") };
+        let V::Signal(sig) = signal else {
+            panic!("listen() on a non-signal {signal:?}")
+        };
         let l = self.next_listener.get() + 1;
         self.next_listener.set(l);
         sig.listeners.borrow_mut().push((l, key));
@@ -541,15 +627,23 @@ impl Host for FakeHost {
     }
 
     fn unlisten(&self, signal: &V, listener: u64) {
-        let V::Signal(sig) = signal else { panic!("unlisten() on a non-signal {signal:?}") };
+        let V::Signal(sig) = signal else {
+            panic!("unlisten() on a non-signal {signal:?}")
+        };
         let mut ls = sig.listeners.borrow_mut();
         let before = ls.len();
         ls.retain(|&(l, _)| l != listener);
-        assert_eq!(ls.len() + 1, before, "unlisten of a listener that is not there");
+        assert_eq!(
+            ls.len() + 1,
+            before,
+            "unlisten of a listener that is not there"
+        );
     }
 
     fn backoff(&self, function: &V, attempt: u32) -> Option<f64> {
-        let V::Func(f) = function else { panic!("backoff() of a non-function {function:?}") };
+        let V::Func(f) = function else {
+            panic!("backoff() of a non-function {function:?}")
+        };
         f.calls.borrow_mut().push(attempt);
         (f.f)(attempt)
     }
@@ -559,7 +653,11 @@ impl Promises for FakeHost {
     type Promise = P;
 
     fn promise(&self, rx: Waiter<V>) -> P {
-        P(Rc::new(RefCell::new(PState { rx: Some(rx), got: None, dropped: false })))
+        P(Rc::new(RefCell::new(PState {
+            rx: Some(rx),
+            got: None,
+            dropped: false,
+        })))
     }
 
     fn undefined(&self) -> V {
@@ -576,11 +674,21 @@ pub struct Q {
 }
 
 pub fn sync_config(track: bool) -> Config {
-    Config { concurrency: Some(1), track, timeout: None, max_records: None }
+    Config {
+        concurrency: Some(1),
+        track,
+        timeout: None,
+        max_records: None,
+    }
 }
 
 pub fn async_config(track: bool) -> Config {
-    Config { concurrency: None, track, timeout: None, max_records: None }
+    Config {
+        concurrency: None,
+        track,
+        timeout: None,
+        max_records: None,
+    }
 }
 
 impl Q {
@@ -618,7 +726,9 @@ impl Q {
     }
 
     pub fn push(&self, j: Job) -> JobId {
-        self.exec.push(j).unwrap_or_else(|e| panic!("push refused: {e:?}"))
+        self.exec
+            .push(j)
+            .unwrap_or_else(|e| panic!("push refused: {e:?}"))
     }
 
     /// Runs the armed microtasks (and those they arm) until none is left; how many ran.

@@ -52,7 +52,11 @@ async fn a_job_pushes_reads_and_waits_on_its_own_queue_from_inside_run() {
         let log = Array::new();
         let notes = Notes::default();
         let waits = Rc::new(RefCell::new(Vec::new()));
-        assert_eq!(q.push(runner(&log, 1, "log.push(i); return 10;"), None).unwrap(), 1.0);
+        assert_eq!(
+            q.push(runner(&log, 1, "log.push(i); return 10;"), None)
+                .unwrap(),
+            1.0
+        );
         let parent = {
             let (q, log, notes, waits) = (q.clone(), log.clone(), notes.clone(), waits.clone());
             RustRunner::new(move |ctx| {
@@ -63,12 +67,17 @@ async fn a_job_pushes_reads_and_waits_on_its_own_queue_from_inside_run() {
                 notes.add("result(own)", describe(q.result(own.clone())));
                 notes.add("result(1)", describe(q.result(1.into())));
                 notes.add("result(1) again", describe(q.result(1.into())));
-                notes.add("push", describe(q.push(runner(&log, 3, "log.push(i); return 'child';"), None)));
+                notes.add(
+                    "push",
+                    describe(q.push(runner(&log, 3, "log.push(i); return 'child';"), None)),
+                );
                 notes.add("status(3)", describe(q.status(3.into())));
                 notes.add("size", describe(q.size()));
                 notes.add("running", describe(q.running()));
                 notes.add("isRunning", describe(q.is_running()));
-                let again = q.start(UNDEF).map(|p| JsValue::from(Object::is(&p, &started)));
+                let again = q
+                    .start(UNDEF)
+                    .map(|p| JsValue::from(Object::is(&p, &started)));
                 notes.add("start() is the same promise", describe(again));
                 for id in [own.clone(), 3.into()] {
                     match q.wait(id) {
@@ -104,11 +113,19 @@ async fn a_job_pushes_reads_and_waits_on_its_own_queue_from_inside_run() {
             ],
             "mode {mode}"
         );
-        assert_eq!(numbers(&log), [1.0, 2.0, 3.0], "the child runs after its parent (mode {mode})");
+        assert_eq!(
+            numbers(&log),
+            [1.0, 2.0, 3.0],
+            "the child runs after its parent (mode {mode})"
+        );
         let waits = waits.take();
         assert_eq!(waits.len(), 2);
         let own = settle(waits[0].clone()).await.unwrap();
-        assert_eq!(own.as_string().as_deref(), Some("parent"), "its own wait settles when it finishes");
+        assert_eq!(
+            own.as_string().as_deref(),
+            Some("parent"),
+            "its own wait settles when it finishes"
+        );
         let child = settle(waits[1].clone()).await.unwrap();
         assert_eq!(child.as_string().as_deref(), Some("child"));
         assert_eq!(describe(q.result(2.into())), "ok:parent");
@@ -127,14 +144,23 @@ async fn a_job_stops_its_queue_from_inside_run_and_the_queue_starts_again() {
         let stopped = Rc::new(RefCell::new(None));
         let g = gate("() => 'stopped'");
         let stopper = {
-            let (q, log, notes, stopped, g) = (q.clone(), log.clone(), notes.clone(), stopped.clone(), g.clone());
+            let (q, log, notes, stopped, g) = (
+                q.clone(),
+                log.clone(),
+                notes.clone(),
+                stopped.clone(),
+                g.clone(),
+            );
             RustRunner::new(move |_ctx| {
                 match q.stop() {
                     Ok(p) => *stopped.borrow_mut() = Some(p),
                     Err(e) => notes.add("stop", describe::<JsValue>(Err(e))),
                 }
                 notes.add("isRunning", describe(q.is_running()));
-                notes.add("push", describe(q.push(runner(&log, 9, "log.push(i);"), None)));
+                notes.add(
+                    "push",
+                    describe(q.push(runner(&log, 9, "log.push(i);"), None)),
+                );
                 notes.add("stop again", describe(q.stop().map(|_| JsValue::TRUE)));
                 notes.add("status(2)", describe(q.status(2.into())));
                 // Still running: it settles when the gate opens.
@@ -143,16 +169,28 @@ async fn a_job_stops_its_queue_from_inside_run_and_the_queue_starts_again() {
         };
         q.push(stopper.js(), None).unwrap();
         q.push(runner(&log, 2, "log.push(i);"), None).unwrap();
-        settle(started).await.expect("start() resolves when the queue stops");
+        settle(started)
+            .await
+            .expect("start() resolves when the queue stops");
         assert_eq!(
             notes.take(),
-            ["isRunning ok:false", "push err:ERR_QUEUE_CLOSED", "stop again ok:true", "status(2) ok:failed"],
+            [
+                "isRunning ok:false",
+                "push err:ERR_QUEUE_CLOSED",
+                "stop again ok:true",
+                "status(2) ok:failed"
+            ],
             "mode {mode}"
         );
-        let stopped = stopped.take().expect("stop() from inside a job gave a promise");
+        let stopped = stopped
+            .take()
+            .expect("stop() from inside a job gave a promise");
         let stop_watch = watch(&stopped);
         sleep(5).await;
-        assert!(!done(&stop_watch), "stop() waits for the running job (mode {mode})");
+        assert!(
+            !done(&stop_watch),
+            "stop() waits for the running job (mode {mode})"
+        );
         assert_eq!(q.running().unwrap(), 1.0);
         assert_eq!(describe(q.status(1.into())), "ok:running");
         assert_eq!(describe(q.result(2.into())), "err:ERR_QUEUE_CLOSED");
@@ -163,7 +201,11 @@ async fn a_job_stops_its_queue_from_inside_run_and_the_queue_starts_again() {
         assert_eq!(log.length(), 0, "pending jobs never ran (mode {mode})");
         // Started again: ids keep counting, and the failed push inside used none.
         start(&q);
-        assert_eq!(q.push(runner(&log, 3, "log.push(i); return 'again';"), None).unwrap(), 3.0);
+        assert_eq!(
+            q.push(runner(&log, 3, "log.push(i); return 'again';"), None)
+                .unwrap(),
+            3.0
+        );
         settle(q.on_idle().unwrap()).await.unwrap();
         assert_eq!(numbers(&log), [3.0]);
         assert_eq!(describe(q.result(3.into())), "ok:again");
@@ -175,45 +217,50 @@ async fn a_job_stops_its_queue_from_inside_run_and_the_queue_starts_again() {
 async fn a_js_runner_calls_back_into_the_queue_handed_to_js() {
     for mode in [SYNC_MODE, ASYNC_MODE] {
         // The Rust value goes to JS as an instance of the exported class; JS calls its methods.
+        // (Its `pushId` is what the package's `push` calls when the JS host cannot take the
+        // push itself: the id, or 0 for a refused push, whose error the package then throws.)
         let js_queue: JsValue = queue(mode | TRACK_JOBS).into();
         let scenario = js_fn(
             "q",
             r#"return (async () => {
               const log = [];
               q.start();
-              q.push(() => {
-                const inner = q.push(() => { log.push("inner ran"); return "inner"; });
+              q.pushId(() => {
+                const inner = q.pushId(() => { log.push("inner ran"); return "inner"; });
                 let code;
                 try { q.result(1); } catch (e) { code = e.code; }
                 log.push(`outer: pushed ${inner}, result(1) ${code}, status(1) ${q.status(1)}, size ${q.size}, running ${q.running}`);
                 return "outer";
               });
-              q.push(() => {
+              q.pushId(() => {
                 q.stop();
-                let code;
-                try { q.push(() => 0); } catch (e) { code = e.code; }
-                log.push(`stopper: push ${code}, isRunning ${q.isRunning()}`);
+                log.push(`stopper: push ${q.pushId(() => 0)}, isRunning ${q.isRunning()}`);
                 return "stopper";
               });
               await q.onIdle();
               log.push(`result(1) ${q.result(1)}`, `result(2) ${q.result(2)}`);
               try { q.result(3); } catch (e) { log.push(`result(3) ${e.code}`); }
               q.dispose();
-              try { q.push(() => 0); } catch (e) { log.push(`after dispose: ${e.message}`); }
+              try { q.status(1); } catch (e) { log.push(`after dispose: ${e.message}, push ${q.pushId(() => 0)}`); }
               return log;
             })();"#,
         );
-        let p: Promise = scenario.call1(&JsValue::NULL, &js_queue).unwrap().unchecked_into();
-        let log = settle(p).await.unwrap_or_else(|e| panic!("scenario threw {e:?} (mode {mode})"));
+        let p: Promise = scenario
+            .call1(&JsValue::NULL, &js_queue)
+            .unwrap()
+            .unchecked_into();
+        let log = settle(p)
+            .await
+            .unwrap_or_else(|e| panic!("scenario threw {e:?} (mode {mode})"));
         assert_eq!(
             strings(&log),
             [
                 "outer: pushed 3, result(1) ERR_RUNNING, status(1) running, size 2, running 1",
-                "stopper: push ERR_QUEUE_CLOSED, isRunning false",
+                "stopper: push 0, isRunning false",
                 "result(1) outer",
                 "result(2) stopper",
                 "result(3) ERR_QUEUE_CLOSED",
-                "after dispose: gorqs: this queue was freed (free() or Symbol.dispose); create a new Queue",
+                "after dispose: gorqs: this queue was freed (free() or Symbol.dispose); create a new Queue, push 0",
             ],
             "mode {mode}"
         );
@@ -231,14 +278,21 @@ async fn listeners_call_back_into_the_queue_from_inside_events() {
             Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
                 let id = get(&get(&event, "detail"), "id");
                 let n = show(&id);
-                notes.add(&format!("completed {n}: status"), describe(q.status(id.clone())));
-                notes.add(&format!("completed {n}: result"), describe(q.result(id.clone())));
+                notes.add(
+                    &format!("completed {n}: status"),
+                    describe(q.status(id.clone())),
+                );
+                notes.add(
+                    &format!("completed {n}: result"),
+                    describe(q.result(id.clone())),
+                );
                 if id.as_f64() == Some(1.0) {
                     notes.add("push", describe(q.push(follow.clone(), None)));
                 }
             })
         };
-        q.add_event_listener("completed".into(), listener.as_ref().clone(), UNDEF).unwrap();
+        q.add_event_listener("completed".into(), listener.as_ref().clone(), UNDEF)
+            .unwrap();
         start(&q);
         q.push(obj(r#"() => "one""#), None).unwrap();
         q.push(obj(r#"() => "two""#), None).unwrap();
@@ -256,7 +310,11 @@ async fn listeners_call_back_into_the_queue_from_inside_events() {
             ],
             "mode {mode}"
         );
-        assert_eq!(describe(q.result(1.into())), "err:ERR_NOT_FOUND", "the listener took the record");
+        assert_eq!(
+            describe(q.result(1.into())),
+            "err:ERR_NOT_FOUND",
+            "the listener took the record"
+        );
         settle(q.stop().unwrap()).await.unwrap();
     }
 }
@@ -272,7 +330,10 @@ async fn dispose_from_inside_a_running_job_settles_everything_and_later_calls_th
             let (q, log, notes) = (q.clone(), log.clone(), notes.clone());
             RustRunner::new(move |_ctx| {
                 q.dispose();
-                notes.add("push", describe(q.push(runner(&log, 9, "log.push(i);"), None)));
+                notes.add(
+                    "push",
+                    describe(q.push(runner(&log, 9, "log.push(i);"), None)),
+                );
                 notes.add("result(1)", describe(q.result(1.into())));
                 notes.add("status(1)", describe(q.status(1.into())));
                 notes.add("isRunning", describe(q.is_running()));
@@ -286,13 +347,23 @@ async fn dispose_from_inside_a_running_job_settles_everything_and_later_calls_th
         };
         assert_eq!(q.push(disposer.js(), None).unwrap(), 1.0);
         assert_eq!(q.push(runner(&log, 2, "log.push(i);"), None).unwrap(), 2.0);
-        let (w1, w2, idle) = (q.wait(1.into()).unwrap(), q.wait(2.into()).unwrap(), q.on_idle().unwrap());
-        let v = settle(w1).await.expect("the running job's outcome still comes");
+        let (w1, w2, idle) = (
+            q.wait(1.into()).unwrap(),
+            q.wait(2.into()).unwrap(),
+            q.on_idle().unwrap(),
+        );
+        let v = settle(w1)
+            .await
+            .expect("the running job's outcome still comes");
         assert_eq!(v.as_string().as_deref(), Some("last words"));
         let e = settle(w2).await.expect_err("the waiting job failed");
         assert_eq!(code_of(&e), "ERR_QUEUE_CLOSED", "mode {mode}");
-        settle(started).await.expect("start() resolves: the queue stopped");
-        settle(idle).await.expect("onIdle() resolves: nothing will change any more");
+        settle(started)
+            .await
+            .expect("start() resolves: the queue stopped");
+        settle(idle)
+            .await
+            .expect("onIdle() resolves: nothing will change any more");
         assert_eq!(
             notes.take(),
             [
@@ -312,7 +383,13 @@ async fn dispose_from_inside_a_running_job_settles_everything_and_later_calls_th
         // From outside too: every call throws the freed error, dispose() stays harmless.
         assert_eq!(describe(q.push(runner(&log, 3, ""), None)), "err:freed");
         assert_eq!(describe(q.on_idle().map(JsValue::from)), "err:freed");
-        assert_eq!(describe(q.add_event_listener("idle".into(), obj("() => {}"), UNDEF).map(|()| UNDEF)), "err:freed");
+        assert_eq!(
+            describe(
+                q.add_event_listener("idle".into(), obj("() => {}"), UNDEF)
+                    .map(|()| UNDEF)
+            ),
+            "err:freed"
+        );
         q.dispose();
     }
 }
@@ -325,8 +402,16 @@ async fn dispose_from_a_job_while_other_jobs_promises_are_in_flight() {
     let fulfils = gate("() => 'late'");
     let rejects = gate("() => { throw 'late no'; }");
     let f = js_fn("g", "return () => g.p;");
-    assert_eq!(q.push(f.call1(&JsValue::NULL, &fulfils).unwrap(), None).unwrap(), 1.0);
-    assert_eq!(q.push(f.call1(&JsValue::NULL, &rejects).unwrap(), None).unwrap(), 2.0);
+    assert_eq!(
+        q.push(f.call1(&JsValue::NULL, &fulfils).unwrap(), None)
+            .unwrap(),
+        1.0
+    );
+    assert_eq!(
+        q.push(f.call1(&JsValue::NULL, &rejects).unwrap(), None)
+            .unwrap(),
+        2.0
+    );
     let disposer = {
         let q = q.clone();
         RustRunner::new(move |_ctx| {
@@ -338,16 +423,28 @@ async fn dispose_from_a_job_while_other_jobs_promises_are_in_flight() {
     assert_eq!(q.push(runner(&log, 4, "log.push(i);"), None).unwrap(), 4.0);
     let waits: Vec<Promise> = (1..=4).map(|id| q.wait(id.into()).unwrap()).collect();
     let (w1, w2) = (watch(&waits[0]), watch(&waits[1]));
-    settle(waits[2].clone()).await.expect("the disposer's own outcome");
-    assert_eq!(code_of(&settle(waits[3].clone()).await.unwrap_err()), "ERR_QUEUE_CLOSED");
+    settle(waits[2].clone())
+        .await
+        .expect("the disposer's own outcome");
+    assert_eq!(
+        code_of(&settle(waits[3].clone()).await.unwrap_err()),
+        "ERR_QUEUE_CLOSED"
+    );
     sleep(2).await;
-    assert!(!done(&w1) && !done(&w2), "in-flight jobs are still in flight");
+    assert!(
+        !done(&w1) && !done(&w2),
+        "in-flight jobs are still in flight"
+    );
     assert!(is_freed_error(&q.size().unwrap_err()));
     call(&fulfils, "open", &UNDEF);
     call(&rejects, "open", &UNDEF);
-    let v = settle(waits[0].clone()).await.expect("a fulfilled in-flight job");
+    let v = settle(waits[0].clone())
+        .await
+        .expect("a fulfilled in-flight job");
     assert_eq!(v.as_string().as_deref(), Some("late"));
-    let e = settle(waits[1].clone()).await.expect_err("a rejected in-flight job");
+    let e = settle(waits[1].clone())
+        .await
+        .expect_err("a rejected in-flight job");
     assert_eq!(e.as_string().as_deref(), Some("late no"));
     assert_eq!(log.length(), 0);
     assert!(is_freed_error(&q.result(1.into()).unwrap_err()));
@@ -357,8 +454,11 @@ async fn dispose_from_a_job_while_other_jobs_promises_are_in_flight() {
 async fn jobs_that_throw_or_reject_in_any_way_never_trap_the_module() {
     let q: Shared = Rc::new(queue(SYNC_MODE | TRACK_JOBS));
     let failures = Array::new();
-    let on_failed = js_fn("failures", "return (e) => failures.push(e.detail.id);").call1(&JsValue::NULL, &failures).unwrap();
-    q.add_event_listener("failed".into(), on_failed, UNDEF).unwrap();
+    let on_failed = js_fn("failures", "return (e) => failures.push(e.detail.id);")
+        .call1(&JsValue::NULL, &failures)
+        .unwrap();
+    q.add_event_listener("failed".into(), on_failed, UNDEF)
+        .unwrap();
     start(&q);
     // [runner, the value its job fails with]
     let cases = Array::from(&obj(
@@ -393,23 +493,55 @@ async fn jobs_that_throw_or_reject_in_any_way_never_trap_the_module() {
         })
     };
     assert_eq!(q.push(rust_err.js(), None).unwrap(), f64::from(n + 1));
-    assert_eq!(q.push(pushes_then_fails.js(), None).unwrap(), f64::from(n + 2));
-    assert_eq!(q.push(obj(r#"() => "still fine""#), None).unwrap(), f64::from(n + 3));
+    assert_eq!(
+        q.push(pushes_then_fails.js(), None).unwrap(),
+        f64::from(n + 2)
+    );
+    assert_eq!(
+        q.push(obj(r#"() => "still fine""#), None).unwrap(),
+        f64::from(n + 3)
+    );
     settle(q.on_idle().unwrap()).await.unwrap();
 
     for (i, case) in cases.iter().enumerate() {
         let want = Array::from(&case).get(1);
-        let got = q.result(((i + 1) as f64).into()).expect_err("the job failed");
-        assert!(Object::is(&got, &want), "job {}: failed with {got:?}, want {want:?}", i + 1);
+        let got = q
+            .result(((i + 1) as f64).into())
+            .expect_err("the job failed");
+        assert!(
+            Object::is(&got, &want),
+            "job {}: failed with {got:?}, want {want:?}",
+            i + 1
+        );
     }
-    assert_eq!(describe(q.result(f64::from(n + 1).into())), "err:rust error");
+    assert_eq!(
+        describe(q.result(f64::from(n + 1).into())),
+        "err:rust error"
+    );
     let e = q.result(f64::from(n + 2).into()).unwrap_err();
-    assert!(e.is_instance_of::<js_sys::Error>() && message_of(&e) == "after push", "{e:?}");
+    assert!(
+        e.is_instance_of::<js_sys::Error>() && message_of(&e) == "after push",
+        "{e:?}"
+    );
     assert_eq!(describe(q.result(f64::from(n + 3).into())), "ok:still fine");
-    assert_eq!(describe(q.result(f64::from(n + 4).into())), "ok:pushed by a failing job");
-    assert_eq!(numbers(&failures), (1..=n + 2).map(f64::from).collect::<Vec<_>>(), "one failed event each");
+    assert_eq!(
+        describe(q.result(f64::from(n + 4).into())),
+        "ok:pushed by a failing job"
+    );
+    assert_eq!(
+        numbers(&failures),
+        (1..=n + 2).map(f64::from).collect::<Vec<_>>(),
+        "one failed event each"
+    );
     // The queue and the module go on: nothing stuck, nothing borrowed.
-    assert_eq!((q.size().unwrap(), q.running().unwrap(), q.is_running().unwrap()), (0.0, 0.0, true));
+    assert_eq!(
+        (
+            q.size().unwrap(),
+            q.running().unwrap(),
+            q.is_running().unwrap()
+        ),
+        (0.0, 0.0, true)
+    );
     let id = q.push(obj("() => 42"), None).unwrap();
     assert_eq!(id, f64::from(n + 5));
     let v = settle(q.wait(id.into()).unwrap()).await.unwrap();

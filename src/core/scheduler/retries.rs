@@ -87,6 +87,12 @@ impl<J, V> Scheduler<J, V> {
         !self.retry.is_empty()
     }
 
+    /// Whether job `id` was pushed with retries and has not settled yet (its job is kept for
+    /// the next attempt).
+    pub fn has_retry(&self, id: JobId) -> bool {
+        !self.retry.is_empty() && self.retry.contains_key(&id)
+    }
+
     /// The number of job `id`'s attempt: the one running, or the one to come while it waits
     /// (1 until an attempt fails). `None` once it has settled, or for an unknown id.
     pub fn attempt(&self, id: JobId) -> Option<u32> {
@@ -127,13 +133,16 @@ impl<J, V> Scheduler<J, V> {
         if delay.is_nan() || delay < 0.0 || !matches!(self.table.get(id), Some(Slot::Delayed)) {
             return false;
         }
-        let Some(state) = self.retry.get_mut(&id) else { return false };
+        let Some(state) = self.retry.get_mut(&id) else {
+            return false;
+        };
         let at = state.failed_at + delay.min(MAX_RETRY_DELAY);
         state.due = Some(at);
         self.retry_due.push(Deadline { at, id });
         if self.retry_due.len() > 2 * self.delayed + 64 {
             let retry = &self.retry;
-            self.retry_due.retain(|d| retry.get(&d.id).is_some_and(|r| r.due == Some(d.at)));
+            self.retry_due
+                .retain(|d| retry.get(&d.id).is_some_and(|r| r.due == Some(d.at)));
         }
         if at <= self.now {
             self.promote_due_retries();
@@ -155,12 +164,18 @@ impl<J, V> Scheduler<J, V> {
             return false;
         }
         let now = self.now;
-        let Some(state) = self.retry.get_mut(&id) else { return false };
+        let Some(state) = self.retry.get_mut(&id) else {
+            return false;
+        };
         if !state.policy.retries_after(state.attempt) {
             return false;
         }
         let backoff = state.policy.backoff;
-        let unit = if backoff.has_jitter() { self.jitter.f64() } else { 0.0 };
+        let unit = if backoff.has_jitter() {
+            self.jitter.f64()
+        } else {
+            0.0
+        };
         let due = backoff.delay(state.attempt, unit).map(|delay| now + delay);
         state.attempt = state.attempt.saturating_add(1);
         state.failed_at = now;
@@ -183,14 +198,17 @@ impl<J, V> Scheduler<J, V> {
                 break;
             }
             self.retry_due.pop();
-            let Some(state) = self.retry.get_mut(&top.id) else { continue };
+            let Some(state) = self.retry.get_mut(&top.id) else {
+                continue;
+            };
             if state.due != Some(top.at) || !matches!(self.table.get(top.id), Some(Slot::Delayed)) {
                 continue; // stale: cancelled, or its delay was set again
             }
             state.due = None;
             let job = (state.copy)(&state.job);
             let (priority, timeout) = (state.priority, state.timeout);
-            self.table.replace(top.id, Slot::Waiting { job, heaped: true });
+            self.table
+                .replace(top.id, Slot::Waiting { job, heaped: true });
             self.delayed -= 1;
             self.waiting += 1;
             let last_id = self.table.end().saturating_sub(1);
@@ -205,7 +223,10 @@ impl<J, V> Scheduler<J, V> {
     pub(super) fn next_retry_due(&mut self) -> Option<f64> {
         while let Some(&top) = self.retry_due.peek() {
             let live = matches!(self.table.get(top.id), Some(Slot::Delayed))
-                && self.retry.get(&top.id).is_some_and(|r| r.due == Some(top.at));
+                && self
+                    .retry
+                    .get(&top.id)
+                    .is_some_and(|r| r.due == Some(top.at));
             if live {
                 return Some(top.at);
             }

@@ -1,0 +1,152 @@
+//! A host that only counts what the executor asks of it and stores nothing per job: the
+//! per-job tests (`tests/executor_per_job.rs`) count crossings with it, and the native
+//! micro-benchmark (`benches/native/per_job.rs`) times the executor's own share of a job.
+//! It plays the JS host's push fast path (`js_push`) as host.js does it.
+#![allow(dead_code)]
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use gorqs::core::{ErrorCode, JobId};
+use gorqs::executor::{Event, Executor, Host, Promises, Ran, Waiter};
+
+/// A job: returns a value, or a thenable the test settles.
+#[derive(Clone, Copy, PartialEq, Default)]
+pub enum Kind {
+    #[default]
+    Value,
+    Thenable,
+}
+
+/// A host that only counts, and stores nothing per job (the followed thenables go into a
+/// list reserved up front).
+#[derive(Default)]
+pub struct Lean {
+    pub calls: Cell<u64>,
+    pub takes: Cell<u64>,
+    pub follows: RefCell<Vec<(JobId, u32)>>,
+    pub followed: Cell<u64>,
+    pub nows: Cell<u64>,
+    pub schedules: Cell<u64>,
+    pub yields: Cell<u64>,
+    pub timers: Cell<u64>,
+    pub emits: Cell<u64>,
+    pub last: Cell<Kind>,
+    /// The JS host's push fast path, played (see `js_push`): the next id while the inbox is
+    /// open, and the runners taken (reserved up front: no allocation per job).
+    pub inbox_next: Cell<Option<JobId>>,
+    pub inbox: RefCell<std::collections::VecDeque<Kind>>,
+    /// Pushes that crossed into the executor (the JS `push` calling Rust's `pushId`).
+    pub push_crossings: Cell<u64>,
+    pub closes: Cell<u64>,
+    pub releases: Cell<u64>,
+}
+
+impl Lean {
+    /// A push as the package's JS `push` makes it: on the host's side while the inbox is
+    /// open, else a crossing into the executor.
+    pub fn js_push(exec: &Executor<Lean>, kind: Kind) -> JobId {
+        let h = exec.host();
+        if let Some(id) = h.inbox_next.get() {
+            h.inbox.borrow_mut().push_back(kind);
+            h.inbox_next.set(Some(id + 1));
+            return id;
+        }
+        h.push_crossings.set(h.push_crossings.get() + 1);
+        exec.push(kind).unwrap()
+    }
+}
+
+impl Host for Lean {
+    type Runner = Kind;
+    type Value = u64;
+    type Controller = ();
+    type Listener = ();
+
+    fn call(&self, runner: &Kind, _: JobId, _: u32, _: bool) -> Ran {
+        self.calls.set(self.calls.get() + 1);
+        self.last.set(*runner);
+        match runner {
+            Kind::Value => Ran::Value,
+            Kind::Thenable => Ran::Thenable,
+        }
+    }
+    fn open_inbox(&self, next: JobId) {
+        if self.inbox_next.get().is_none() {
+            self.inbox_next.set(Some(next));
+        }
+    }
+    fn inbox_open(&self) -> bool {
+        self.inbox_next.get().is_some()
+    }
+    fn take_pushed(&self, _: JobId) -> u64 {
+        match self.inbox_next.take() {
+            Some(_) => {
+                self.closes.set(self.closes.get() + 1);
+                self.inbox.borrow().len() as u64
+            }
+            None => 0,
+        }
+    }
+    fn pushed_runner(&self) -> Kind {
+        self.inbox.borrow_mut().pop_front().unwrap_or_default()
+    }
+    fn release(&self, _: JobId) {
+        self.releases.set(self.releases.get() + 1);
+    }
+    fn take_value(&self) -> u64 {
+        self.takes.set(self.takes.get() + 1);
+        7
+    }
+    fn follow(&self, id: JobId, attempt: u32) {
+        self.followed.set(self.followed.get() + 1);
+        self.follows.borrow_mut().push((id, attempt));
+    }
+    fn now(&self) -> f64 {
+        self.nows.set(self.nows.get() + 1);
+        0.0
+    }
+    fn schedule(&self) {
+        self.schedules.set(self.schedules.get() + 1);
+    }
+    fn yield_slice(&self) {
+        self.yields.set(self.yields.get() + 1);
+    }
+    fn set_timer(&self, _: Option<f64>) {
+        self.timers.set(self.timers.get() + 1);
+    }
+    fn emit(&self, _: Event<'_, u64>) {
+        self.emits.set(self.emits.get() + 1);
+    }
+    fn error(&self, code: ErrorCode) -> u64 {
+        1000 + code as u64
+    }
+    fn abort_error(&self) -> u64 {
+        999
+    }
+    fn new_controller(&self) {}
+    fn abort(&self, _: &(), _: &u64) {}
+    fn signal_of(&self, _: &()) -> u64 {
+        0
+    }
+    fn aborted(&self, _: &u64) -> Result<Option<u64>, u64> {
+        Ok(None)
+    }
+    fn listen(&self, _: &u64, _: JobId) -> Result<(), u64> {
+        Ok(())
+    }
+    fn unlisten(&self, _: &u64, _: ()) {}
+    fn backoff(&self, _: &u64, _: u32) -> Option<f64> {
+        None
+    }
+}
+
+impl Promises for Lean {
+    type Promise = Rc<RefCell<Waiter<u64>>>;
+    fn promise(&self, rx: Waiter<u64>) -> Self::Promise {
+        Rc::new(RefCell::new(rx))
+    }
+    fn undefined(&self) -> u64 {
+        0
+    }
+}
