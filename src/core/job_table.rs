@@ -122,6 +122,30 @@ impl<J, V> Chunks<J, V> {
         (self.len > 0).then(|| self.get(0))
     }
 
+    /// Drops the `Gone` slots at the front, a chunk's run at a time (a slot at a time measured
+    /// ~100 instructions per finished job natively); returns how many. Slots left behind in
+    /// the first chunk are `Gone` already: nothing to drop.
+    fn trim_gone(&mut self) -> usize {
+        let mut total = 0;
+        while let Some(first) = self.chunks.front() {
+            let end = (self.head + self.len).min(first.len());
+            let run = first[self.head..end].iter().take_while(|s| matches!(s, Slot::Gone)).count();
+            self.head += run;
+            self.len -= run;
+            total += run;
+            if self.len == 0 {
+                self.chunks.clear();
+                self.head = 0;
+            } else if self.head == CHUNK {
+                self.chunks.pop_front();
+                self.head = 0;
+                continue;
+            }
+            break;
+        }
+        total
+    }
+
     /// Drops the front slot (`len > 0`).
     fn pop_front(&mut self) {
         let head = self.head;
@@ -221,10 +245,7 @@ impl<J, V> JobTable<J, V> {
     /// Drops gone slots from the front so the store spans only live jobs (emptied chunks are
     /// freed as they go).
     pub(crate) fn trim(&mut self) {
-        while matches!(self.slots.front(), Some(Slot::Gone)) {
-            self.slots.pop_front();
-            self.base += 1;
-        }
+        self.base += self.slots.trim_gone() as JobId;
     }
 
     /// Calls `f` with every slot and its id, front to back.
