@@ -4,7 +4,8 @@
 //   node tests/js/run-all.mjs [--grep=REGEX] [--verbose]
 //   bun tests/js/run-all.mjs
 //   deno run -A tests/js/run-all.mjs
-// Prints each failing test with its error (--verbose: every test), then one line
+// Prints each test's notes (figures it measured), each failing test with its error (--verbose:
+// every test), then one line
 //   contract: N passed, N failed (T s, <runtime> <version>)
 // Exit code 1 when a test failed, or when something (a queue's leaked timer) still keeps the
 // event loop busy 5 s after the last test, as node-run.mjs does.
@@ -34,6 +35,7 @@ const startedAt = performance.now();
 let passed = 0;
 let failed = 0;
 const record = (row) => {
+  for (const line of row.notes ?? []) console.log(`note ${row.name}: ${line}`);
   if (row.ok) passed++;
   else failed++;
   if (!row.ok) {
