@@ -101,7 +101,8 @@ async function check(mode, n, kind) {
     r.longest <= BOUND_MS,
     `the event loop went ${r.longest.toFixed(1)} ms without a turn during a ${r.drainMs.toFixed(0)} ms drain`,
   );
-  assert.ok(r.drainMs >= 2 * BOUND_MS, `the drain took ${r.drainMs.toFixed(0)} ms: too short for the bound to tell`);
+  // Longer than the bound: a queue that never yielded would show a gap as long as the drain.
+  assert.ok(r.drainMs >= 1.5 * BOUND_MS, `the drain took ${r.drainMs.toFixed(0)} ms: too short for the bound to tell`);
   await q.stop();
 }
 
