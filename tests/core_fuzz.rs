@@ -104,15 +104,6 @@ enum Op {
     SetPaused(bool),
     SetConcurrency(Option<u32>),
     TakeEvicted,
-    /// `fifo_run(max)`, the host runs `done` of its jobs (the next one throwing or going
-    /// async when `current`), then `complete_run`. `breach`: 0 keeps the host contract;
-    /// 1 completes with a wrong first id; 2 reports more jobs done than the run held.
-    Run {
-        max: usize,
-        done: usize,
-        current: bool,
-        breach: u8,
-    },
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -473,94 +464,8 @@ impl Run {
                 let want = std::mem::take(&mut self.m.evicted);
                 prop_assert_eq!(self.s.take_evicted(), want, "take_evicted()");
             }
-            Op::Run { max, done, current, breach } => self.run(max, done, current, breach)?,
         }
         self.check()
-    }
-
-    /// Whether the model says a run may be handed out: the start order is the id order and
-    /// nothing but outcomes can change it.
-    fn runs_allowed(&self) -> bool {
-        let m = &self.m;
-        m.can_start()
-            && m.queue_timeout.is_none()
-            && m.max_records.is_none()
-            && m.jobs.iter().all(|j| match j.st {
-                St::Waiting { heaped, timeout, .. } => !heaped && timeout.is_none(),
-                _ => true,
-            })
-    }
-
-    fn run(
-        &mut self,
-        max: usize,
-        done: usize,
-        current: bool,
-        breach: u8,
-    ) -> Result<(), TestCaseError> {
-        let want = if max > 0 && self.runs_allowed() {
-            let first = self.m.best_waiting().expect("can_start says a job waits");
-            let len = (first..self.m.next_id())
-                .take(max)
-                .take_while(|&id| matches!(self.m.st(id), St::Waiting { .. }))
-                .count();
-            (first, len)
-        } else {
-            (0, 0)
-        };
-        let (first, len) = self.s.fifo_run(max);
-        prop_assert_eq!((first, len), want, "fifo_run({})", max);
-        if len == 0 {
-            return Ok(());
-        }
-        let (first_arg, done) = match breach {
-            1 => (if done % 2 == 0 { first + 1 } else { first - 1 }, done % (len + 1)),
-            2 => (first, len + 1 + done % 3),
-            _ => (first, done % (len + 1)),
-        };
-        let current = current && (breach != 0 || done < len);
-        // What the scheduler must do: settle, in id order, the done jobs while each is a FIFO
-        // waiting one (a wrong first id settles nothing), then mark the next one running.
-        let mut settled = 0;
-        let mut values = Vec::new();
-        if first_arg == first {
-            while settled < done {
-                let id = first + settled as JobId;
-                if !matches!(self.m.st(id), St::Waiting { heaped: false, .. }) {
-                    break;
-                }
-                let v = self.m.value();
-                values.push(v);
-                let j = self.m.job_mut(id);
-                prop_assert!(!j.barred && !j.started, "run job {} barred or started before", id);
-                j.started = true;
-                self.m.starts.push(id);
-                self.m.settle(id, Ok(v));
-                settled += 1;
-            }
-            let next = first + done as JobId;
-            if current
-                && settled == done
-                && matches!(self.m.st(next), St::Waiting { heaped: false, .. })
-            {
-                let j = self.m.job_mut(next);
-                j.st = St::Running { deadline: None };
-                j.started = true;
-                self.m.starts.push(next);
-            }
-        }
-        let mut handed = Vec::new();
-        let got = self.s.complete_run(first_arg, done, current, |id| {
-            handed.push(id);
-            values.get((id - first) as usize).copied().unwrap_or(i64::MIN)
-        });
-        prop_assert_eq!(got, settled, "complete_run({}, {}, {}) settled", first_arg, done, current);
-        let want_handed: Vec<JobId> = (0..settled as JobId).map(|i| first + i).collect();
-        prop_assert_eq!(handed, want_handed, "complete_run asked for the values of");
-        if let Some(n) = self.m.limit {
-            prop_assert!(self.m.running() <= n as usize, "a run put more than {} jobs running", n);
-        }
-        Ok(())
     }
 
     fn push(&mut self, prio: f64, timeout: Option<f64>) -> Result<(), TestCaseError> {
@@ -804,8 +709,6 @@ fn op() -> impl Strategy<Value = Op> {
         1 => any::<bool>().prop_map(Op::SetPaused),
         1 => limit().prop_map(Op::SetConcurrency),
         1 => Just(Op::TakeEvicted),
-        4 => (0usize..300, any::<usize>(), any::<bool>(), prop_oneof![8 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8)])
-            .prop_map(|(max, done, current, breach)| Op::Run { max, done, current, breach }),
     ]
 }
 
@@ -876,7 +779,7 @@ fn decode(data: &[u8]) -> ((Config, f64), Vec<Op>) {
             6..=8 => IdSel::Near(b.u16()),
             _ => IdSel::Wild(b.u16()),
         };
-        let op = match b.u8() % 18 {
+        let op = match b.u8() % 17 {
             0 | 1 => Op::Push { prio: b.pick(&PRIORITIES), timeout: b.pick(&TIMEOUTS) },
             2 => Op::Burst { n: b.u8() % 40, prio: b.pick(&PRIORITIES) },
             3 => Op::StartNext,
@@ -891,17 +794,11 @@ fn decode(data: &[u8]) -> ((Config, f64), Vec<Op>) {
             13 => Op::Start,
             14 => Op::Advance { dt: b.pick(&DTS) },
             15 => Op::SetPriority { id: id(&mut b), prio: b.pick(&PRIORITIES) },
-            16 => match b.u8() % 4 {
+            _ => match b.u8() % 4 {
                 0 => Op::SetPaused(true),
                 1 => Op::SetPaused(false),
                 2 => Op::SetConcurrency(b.pick(&LIMITS)),
                 _ => Op::TakeEvicted,
-            },
-            _ => Op::Run {
-                max: b.u16() % 300,
-                done: b.u16(),
-                current: b.u8() % 2 == 0,
-                breach: [0, 0, 0, 0, 0, 0, 0, 0, 1, 2][usize::from(b.u8()) % 10],
             },
         };
         ops.push(op);

@@ -118,10 +118,6 @@ impl<J, V> Chunks<J, V> {
         self.len += 1;
     }
 
-    fn front(&self) -> Option<&Slot<J, V>> {
-        (self.len > 0).then(|| self.get(0))
-    }
-
     /// Drops the `Gone` slots at the front, a chunk's run at a time (a slot at a time measured
     /// ~100 instructions per finished job natively); returns how many. Slots left behind in
     /// the first chunk are `Gone` already: nothing to drop.
@@ -145,22 +141,6 @@ impl<J, V> Chunks<J, V> {
         }
         total
     }
-
-    /// Drops the front slot (`len > 0`).
-    fn pop_front(&mut self) {
-        let head = self.head;
-        self.chunks[0][head] = Slot::Gone;
-        self.head += 1;
-        self.len -= 1;
-        if self.len == 0 {
-            self.chunks.clear();
-            self.head = 0;
-        } else if self.head == CHUNK {
-            self.chunks.pop_front();
-            self.head = 0;
-        }
-    }
-
 }
 
 /// The dense store. Invariant: every id below `base` is gone, and so is every id at or above
@@ -218,28 +198,6 @@ impl<J, V> JobTable<J, V> {
         for _ in 0..n {
             self.slots.push_back(Slot::Waiting { job: job(), heaped: false });
         }
-    }
-
-    /// Removes up to `n` slots from the front while they are waiting in FIFO order, as if each
-    /// had finished and been forgotten; returns how many it removed (`base` moves past them).
-    pub(crate) fn pop_front_fifo_waiting(&mut self, n: usize) -> usize {
-        let mut popped = 0;
-        while popped < n && matches!(self.slots.front(), Some(Slot::Waiting { heaped: false, .. })) {
-            self.slots.pop_front();
-            popped += 1;
-        }
-        self.base += popped as JobId;
-        popped
-    }
-
-    /// How many slots from `first` on, at most `max`, are waiting in FIFO order, one after
-    /// another.
-    pub(crate) fn fifo_waiting_len(&self, first: JobId, max: usize) -> usize {
-        let Some(start) = self.index(first) else { return 0 };
-        let end = self.slots.len.min(start.saturating_add(max));
-        (start..end)
-            .take_while(|&i| matches!(self.slots.get(i), Slot::Waiting { heaped: false, .. }))
-            .count()
     }
 
     /// Drops gone slots from the front so the store spans only live jobs (emptied chunks are

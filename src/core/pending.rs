@@ -114,11 +114,6 @@ impl PriorityHeap {
         p
     }
 
-    /// No waiting job is heaped: the waiting order is the id order.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.current.is_empty()
-    }
-
     pub(crate) fn priority(&self, id: JobId) -> Option<f64> {
         self.current.get(&id).map(|&(p, _)| p)
     }

@@ -17,7 +17,6 @@ use super::error::ErrorCode;
 use super::job_table::{Fail, JobId, JobTable, Outcome, Slot, Status};
 use super::pending::PriorityHeap;
 
-mod fifo_run;
 mod limits;
 mod retries;
 
