@@ -4,8 +4,8 @@
 //! time is a plain number of ms passed in, so each boundary is checked exactly.
 
 use gorqs::core::{
-    Backoff, Config, Fail, JobId, Lookup, PushOptions, RateLimit, RetryPolicy, Scheduler, Settled,
-    Started, Status, TimedOut, MAX_RETRY_DELAY,
+    Backoff, Config, ErrorCode, Fail, JobId, Lookup, PushOptions, RateLimit, RetryPolicy,
+    Scheduler, Settled, Started, Status, TimedOut, MAX_RETRY_DELAY,
 };
 
 type Sched = Scheduler<&'static str, i32>;
@@ -440,12 +440,10 @@ fn a_record_is_dropped_exactly_ttl_after_it_finished() {
     assert_eq!(s.next_deadline(), Some(150.0));
     assert_eq!(s.expire(149.999), none());
     assert_eq!(s.status(id), Some(Status::Succeeded));
-    assert!(!s.has_evicted());
     assert_eq!(s.expire(150.0), none());
     assert_eq!(s.status(id), None);
     assert_eq!(s.records(), 0);
-    assert!(s.has_evicted());
-    assert_eq!(s.take_evicted(), vec![id]);
+    assert_eq!(s.result(id), Err(Lookup::Code(ErrorCode::NotFound)));
     assert_eq!(s.next_deadline(), None);
     assert_eq!(s.oldest_live_id(), s.next_id());
 }
@@ -462,10 +460,12 @@ fn ttl_drops_records_oldest_first_and_never_unfinished_jobs() {
     s.finish_at(ids[0], Ok(1), 20.0);
     assert_eq!(s.next_deadline(), Some(110.0));
     assert_eq!(s.expire(110.0), none());
-    assert_eq!(s.take_evicted(), vec![ids[1]]);
+    assert_eq!(s.status(ids[1]), None);
+    assert_eq!(s.status(ids[0]), Some(Status::Succeeded));
     assert_eq!(s.next_deadline(), Some(120.0));
     s.expire(1e12);
-    assert_eq!(s.take_evicted(), vec![ids[0]]);
+    assert_eq!(s.status(ids[0]), None);
+    assert_eq!(s.records(), 0);
     assert_eq!(s.status(ids[2]), Some(Status::Running));
     assert_eq!(s.status(ids[3]), Some(Status::Pending));
     assert_eq!(s.next_deadline(), None);
@@ -488,12 +488,14 @@ fn a_record_read_or_cleared_is_not_dropped_again() {
     assert_eq!(s.clear(), vec![b]);
     assert_eq!(s.next_deadline(), None);
     s.finish_at(c, Ok(3), 20.0);
+    assert_eq!(s.records(), 1);
     s.expire(1000.0);
-    assert_eq!(s.take_evicted(), vec![c]);
+    assert_eq!(s.status(c), None);
+    assert_eq!(s.records(), 0, "only c's record was dropped");
 }
 
 #[test]
-fn ttl_and_max_records_both_drop_into_the_evicted_list() {
+fn ttl_and_max_records_both_drop_records() {
     let mut s = Scheduler::new(Config {
         concurrency: None,
         track: true,
@@ -509,12 +511,15 @@ fn ttl_and_max_records_both_drop_into_the_evicted_list() {
     for (i, &id) in ids.iter().enumerate() {
         s.finish_at(id, Ok(i as i32), 10.0 * i as f64);
     }
-    assert_eq!(s.take_evicted(), vec![ids[0]], "the cap dropped the oldest");
+    assert_eq!(s.status(ids[0]), None, "the cap dropped the oldest");
+    assert_eq!(s.status(ids[1]), Some(Status::Succeeded));
+    assert_eq!(s.records(), 2);
     assert_eq!(s.next_deadline(), Some(110.0));
     s.expire(110.0);
-    assert_eq!(s.take_evicted(), vec![ids[1]]);
+    assert_eq!(s.status(ids[1]), None);
+    assert_eq!(s.status(ids[2]), Some(Status::Succeeded));
     s.expire(120.0);
-    assert_eq!(s.take_evicted(), vec![ids[2]]);
+    assert_eq!(s.status(ids[2]), None);
     assert_eq!(s.records(), 0);
 }
 
@@ -531,10 +536,11 @@ fn timed_out_cancelled_and_stopped_records_are_timed_from_when_the_core_learned_
     s.stop();
     assert_eq!(s.next_deadline(), Some(125.0));
     s.expire(125.0);
-    assert_eq!(s.take_evicted(), vec![timed]);
+    assert_eq!(s.status(timed), None);
+    assert_eq!(s.status(cancelled), Some(Status::Failed));
     assert_eq!(s.next_deadline(), Some(140.0));
     s.expire(140.0);
-    assert_eq!(s.take_evicted(), vec![cancelled]);
+    assert_eq!(s.status(cancelled), None);
 }
 
 #[test]
@@ -685,7 +691,7 @@ fn next_deadline_and_expire_cover_every_source() {
     // The timed-out record is timed from 500: TTL end 800.
     assert_eq!(s.next_deadline(), Some(800.0));
     assert_eq!(s.expire(800.0), none());
-    assert_eq!(s.take_evicted(), vec![timed]);
+    assert_eq!(s.status(timed), None);
     assert_eq!(s.next_deadline(), Some(1000.0));
     assert_eq!(s.expire(1000.0), none());
     assert!(s.can_start());
@@ -718,6 +724,6 @@ fn max_records_zero_is_read_as_one() {
         assert_eq!(s.start_next(0.0).map(|st| st.id), Some(id));
         assert_eq!(s.finish(id, Ok(id as i32)), Settled::Recorded);
     }
-    assert_eq!(s.take_evicted(), vec![a]);
+    assert_eq!(s.result(a), Err(Lookup::Code(ErrorCode::NotFound)));
     assert_eq!(s.result(b), Ok(2));
 }

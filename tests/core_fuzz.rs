@@ -103,7 +103,6 @@ enum Op {
     },
     SetPaused(bool),
     SetConcurrency(Option<u32>),
-    TakeEvicted,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -155,7 +154,6 @@ struct Model {
     paused: bool,
     jobs: Vec<Job>,
     finish_order: Vec<JobId>,
-    evicted: Vec<JobId>,
     now: f64,
     next_value: V,
     /// Start order, for the FIFO check.
@@ -173,7 +171,6 @@ impl Model {
             paused: false,
             jobs: Vec::new(),
             finish_order: Vec::new(),
-            evicted: Vec::new(),
             now,
             next_value: 0,
             starts: Vec::new(),
@@ -269,7 +266,6 @@ impl Model {
                 let old = self.finish_order[i];
                 if self.st(old) == St::Recorded {
                     self.leave(old, Left::Evicted);
-                    self.evicted.push(old);
                 }
                 i += 1;
             }
@@ -460,10 +456,6 @@ impl Run {
                 self.m.limit = limit;
                 self.s.set_concurrency(limit);
             }
-            Op::TakeEvicted => {
-                let want = std::mem::take(&mut self.m.evicted);
-                prop_assert_eq!(self.s.take_evicted(), want, "take_evicted()");
-            }
         }
         self.check()
     }
@@ -517,7 +509,6 @@ impl Run {
         prop_assert_eq!(s.running(), m.running(), "running()");
         prop_assert_eq!(s.records(), m.records(), "records()");
         prop_assert_eq!(s.is_idle(), m.waiting() == 0 && m.running() == 0, "is_idle()");
-        prop_assert_eq!(s.has_evicted(), !m.evicted.is_empty(), "has_evicted()");
         if !m.open {
             prop_assert_eq!(s.waiting(), 0, "a job waits on a closed queue");
         }
@@ -581,7 +572,6 @@ impl Run {
         for id in 1..self.m.next_id() {
             self.result(id)?;
         }
-        self.step(&Op::TakeEvicted)?;
         for (i, j) in self.m.jobs.iter().enumerate() {
             let id = i + 1;
             prop_assert_eq!(j.settle_count, 1, "job {} settled {} times", id, j.settle_count);
@@ -708,7 +698,6 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (id_sel(), priority()).prop_map(|(id, prio)| Op::SetPriority { id, prio }),
         1 => any::<bool>().prop_map(Op::SetPaused),
         1 => limit().prop_map(Op::SetConcurrency),
-        1 => Just(Op::TakeEvicted),
     ]
 }
 
@@ -794,11 +783,10 @@ fn decode(data: &[u8]) -> ((Config, f64), Vec<Op>) {
             13 => Op::Start,
             14 => Op::Advance { dt: b.pick(&DTS) },
             15 => Op::SetPriority { id: id(&mut b), prio: b.pick(&PRIORITIES) },
-            _ => match b.u8() % 4 {
+            _ => match b.u8() % 3 {
                 0 => Op::SetPaused(true),
                 1 => Op::SetPaused(false),
-                2 => Op::SetConcurrency(b.pick(&LIMITS)),
-                _ => Op::TakeEvicted,
+                _ => Op::SetConcurrency(b.pick(&LIMITS)),
             },
         };
         ops.push(op);

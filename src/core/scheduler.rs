@@ -122,9 +122,6 @@ pub struct Scheduler<J, V> {
     /// Deadline of each running job that has one; `deadlines` entries not matching are stale.
     running_deadline: HashMap<JobId, f64>,
     deadlines: BinaryHeap<Deadline>,
-    /// Ids whose records `max_records` or `record_ttl` dropped since the last `take_evicted`,
-    /// so the host can release what it keeps beside them.
-    evicted: Vec<JobId>,
     /// The latest time the host passed (NaN ignored): the time of calls that take none.
     now: f64,
     /// A job was pushed with its own timeout or a retry that may wait: times matter.
@@ -165,7 +162,6 @@ impl<J, V> Scheduler<J, V> {
             job_timeouts: HashMap::default(),
             running_deadline: HashMap::default(),
             deadlines: BinaryHeap::new(),
-            evicted: Vec::new(),
             now: f64::NEG_INFINITY,
             clock_used: false,
             delayed: 0,
@@ -466,12 +462,11 @@ impl<J, V> Scheduler<J, V> {
         }
     }
 
-    /// Drops the record of `id` if it still has one, for `take_evicted`.
+    /// Drops the record of `id` if it still has one.
     fn evict(&mut self, id: JobId) {
         if let Some(slot @ Slot::Done(_)) = self.table.get_mut(id) {
             *slot = Slot::Gone;
             self.records -= 1;
-            self.evicted.push(id);
         }
     }
 
@@ -482,7 +477,7 @@ impl<J, V> Scheduler<J, V> {
     ///   with retries left waits for a retry instead of settling (listed only by
     ///   [`expire_attempts`](Self::expire_attempts)).
     /// - A job whose retry delay has passed goes back in line.
-    /// - Records older than `record_ttl` are dropped (ids in `take_evicted`).
+    /// - Records older than `record_ttl` are dropped.
     /// - A rate-limit window that has ended lets the next start open a new one.
     pub fn expire(&mut self, now: f64) -> Vec<JobId> {
         let mut attempts = self.expire_attempts(now);
@@ -660,16 +655,6 @@ impl<J, V> Scheduler<J, V> {
         self.finish_order.clear();
         self.table.trim();
         cleared
-    }
-
-    /// The ids whose records `max_records` or `record_ttl` dropped since the last call.
-    pub fn take_evicted(&mut self) -> Vec<JobId> {
-        std::mem::take(&mut self.evicted)
-    }
-
-    /// Whether `max_records` or `record_ttl` dropped a record since the last `take_evicted`.
-    pub fn has_evicted(&self) -> bool {
-        !self.evicted.is_empty()
     }
 
     /// The lowest id that may still have a state (for tests and diagnostics).

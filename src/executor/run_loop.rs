@@ -194,9 +194,6 @@ impl<H: Promises> Executor<H> {
             Err(Fail::Thrown(value))
         };
         let _settled = s.sched.finish(id, outcome);
-        if s.sched.has_evicted() {
-            s.sched.take_evicted(); // the scheduler dropped their values itself
-        }
     }
 
     /// End of a pass: the timer, and whoever watches the queue's state.
@@ -280,9 +277,6 @@ impl<H: Promises> Executor<H> {
                     s.forget_backoff(id);
                 }
                 s.forget_abort(id, attempt, ignored);
-            }
-            if s.sched.has_evicted() {
-                s.sched.take_evicted(); // the scheduler dropped their values itself
             }
             match settled {
                 Settled::Ignored(_) => return,
@@ -382,9 +376,6 @@ impl<H: Promises> Executor<H> {
             let mut s = self.state();
             if s.freed {
                 return;
-            }
-            if s.sched.has_evicted() {
-                s.sched.take_evicted();
             }
             self.arm_timer(&mut s);
             if !expired.is_empty() || s.sched.can_start() {

@@ -123,9 +123,6 @@ impl<H: Promises> Executor<H> {
                     s.forget_backoff(id);
                 }
             }
-            if s.sched.has_evicted() {
-                s.sched.take_evicted();
-            }
             if s.timed {
                 self.arm_timer(&mut s); // retry deadlines of dropped jobs are gone
             }

@@ -7,10 +7,9 @@ use crate::core::job_table::Slot;
 
 impl<J, V> Scheduler<J, V> {
     /// Drops each finished record `ttl` ms after it finished (at `expire(now)` with
-    /// `now >= finished + ttl`; the ids go to `take_evicted`). `None`, or a value that is not
-    /// finite and > 0, keeps records until read. Set it before jobs finish: a record is timed
-    /// from when it finished, and only records finished while a TTL or a record cap is set
-    /// carry that time.
+    /// `now >= finished + ttl`). `None`, or a value that is not finite and > 0, keeps records
+    /// until read. Set it before jobs finish: a record is timed from when it finished, and only
+    /// records finished while a TTL or a record cap is set carry that time.
     pub fn set_record_ttl(&mut self, ttl: Option<f64>) {
         self.record_ttl = ttl.filter(|t| t.is_finite() && *t > 0.0);
     }
