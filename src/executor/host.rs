@@ -40,19 +40,6 @@ pub enum Event<'a, V> {
     Idle,
 }
 
-impl<V> Event<'_, V> {
-    /// The event's bit in the listening mask (see [`Executor::listen`](super::Executor::listen)).
-    pub fn bit(&self) -> u8 {
-        match self {
-            Event::Active(_) => events::ACTIVE,
-            Event::Completed(..) => events::COMPLETED,
-            Event::Failed(..) => events::FAILED,
-            Event::Empty => events::EMPTY,
-            Event::Idle => events::IDLE,
-        }
-    }
-}
-
 /// Bits for the event types, by name.
 pub mod events {
     /// `active`
