@@ -3,7 +3,7 @@
 //!
 //! - [`core`]: the scheduler, plain Rust, tested natively.
 //! - [`executor`]: runs the scheduler's jobs on a single-threaded host, plain Rust too.
-//! - [`wasm`]: the wasm-bindgen layer that exposes the core to JavaScript (numbers only).
+//! - [`wasm`]: the wasm-bindgen layer: the `Queue` class over the executor, and its JS host.
 #![deny(missing_docs)]
 
 pub mod core;

@@ -1,10 +1,11 @@
 //! The record store: one slot per job id, dense, in id order.
 //!
-//! Ids are handed out 1, 2, 3 …, so a ring indexed by `id - base` finds any job in O(1) with no
-//! hashing and about a dozen bytes per slot. Slots at the front whose job is gone for good are
-//! trimmed, so the ring spans from the oldest job still waiting, running or recorded to the
-//! newest. (A job that never settles keeps the ring from trimming past it; each later finished
-//! and forgotten slot then costs one empty slot until it settles.)
+//! Ids are handed out 1, 2, 3 …, so slots indexed by `id - base` (kept in fixed-size chunks, see
+//! `Chunks`) find any job in O(1) with no hashing and about a dozen bytes per slot. Slots at the
+//! front whose job is gone for good are trimmed, so the store spans from the oldest job still
+//! waiting, running or recorded to the newest. (A job that never settles keeps the store from
+//! trimming past it; each later finished and forgotten slot then costs one empty slot until it
+//! settles.)
 
 use std::collections::VecDeque;
 
@@ -50,7 +51,7 @@ impl Status {
     }
 }
 
-/// One job's slot. `J` is the job itself (a JS runner in the binding), `V` an outcome value.
+/// One job's slot. `J` is the job itself (the executor's runner), `V` an outcome value.
 #[derive(Debug)]
 pub(crate) enum Slot<J, V> {
     /// Waiting. `heaped` says the priority heap, not the FIFO cursor, is the one to find it.

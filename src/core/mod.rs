@@ -1,6 +1,6 @@
 //! The scheduling core: plain Rust, no JS types, no clock, no I/O.
 //!
-//! [`Scheduler`] is the whole queue as a state machine; the wasm binding (`crate::wasm`) and the
+//! [`Scheduler`] is the whole queue as a state machine; the executor (`crate::executor`) and the
 //! native tests drive it with explicit calls, so any interleaving of pushes, starts and
 //! outcomes can be played and checked.
 

@@ -1,7 +1,7 @@
 //! The scheduler: lifecycle, push, which job starts next, outcomes and their records.
 //!
-//! It never runs anything and never reads a clock. The host (the wasm binding, or a native
-//! test) drives it with explicit calls: `push`, then `start_next` while it returns jobs, then
+//! It never runs anything and never reads a clock. The host (the executor, or a native test)
+//! drives it with explicit calls: `push`, then `start_next` while it returns jobs, then
 //! `finish` with each job's outcome, in any interleaving. Times are passed in as milliseconds.
 //!
 //! Time-driven work (timeouts, retry delays, record TTL, rate-limit windows) needs one timer on

@@ -10,11 +10,11 @@
 //! wakes it by calling back (a microtask after a push, a macrotask after a spent slice, a
 //! thenable's settlement, the timer). A poll starts every job that may start now, one after
 //! another in the same call: a backlog of synchronous jobs drains with no task hop per job, a
-//! promise job's settlement finishes it and goes on from there at once. Measured
-//! (`../shared/EXECUTOR.md`, S2, ns/job): an `async fn` loop on wasm-bindgen-futures'
-//! task queue with a `JsFuture` per job 2,759; the same loop with a lean shim 567; this
-//! explicit continuation 187. So the loop is written out, on the crates' primitives where
-//! they are not on the per-job path (oneshot waiters, promises for them).
+//! promise job's settlement finishes it and goes on from there at once. Measured (S2, ns/job,
+//! in the executor's design study, kept outside the repository): an `async fn` loop on
+//! wasm-bindgen-futures' task queue with a `JsFuture` per job 2,759; the same loop with a lean
+//! shim 567; this explicit continuation 187. So the loop is written out, on the crates'
+//! primitives where they are not on the per-job path (oneshot waiters, promises for them).
 //!
 //! # Re-entrancy
 //! Every method takes `&self`. State lives in one `RefCell`, and no borrow is held while
