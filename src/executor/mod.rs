@@ -29,8 +29,10 @@
 mod extras;
 mod host;
 mod observe;
+mod push;
 mod run_loop;
 mod signals;
+mod types;
 
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::{RefCell, RefMut};
@@ -38,11 +40,12 @@ use std::cell::{RefCell, RefMut};
 use futures::channel::oneshot;
 
 pub use host::{events, Event, Host, Ran};
-
-use crate::core::{
-    Backoff, Config, ErrorCode, Fail, JobId, Lookup, PushOptions, RateLimit, RetryPolicy,
-    Scheduler, Status,
+pub use types::{
+    BackoffOption, Freed, JobOptions, Limits, Promises, PushError, ResultError, Settlement, Stats,
+    Waiter,
 };
+
+use crate::core::{Config, ErrorCode, Fail, JobId, Lookup, Scheduler, Status};
 use extras::Extras;
 use observe::{Watch, Watcher};
 
@@ -56,117 +59,6 @@ pub const SLICE_MS: f64 = 5.0;
 pub const CHECK_MS: f64 = 1.0;
 /// Most jobs between two clock reads.
 const MAX_STRIDE: u32 = 512;
-
-/// What a promise handed out by the queue settles with: fulfilled or rejected with a value.
-pub type Settlement<V> = Result<V, V>;
-
-/// What `wait`, `onIdle`, `stop`, … hand out: the receiving end of a oneshot, turned into the
-/// host's promise by [`Promises::promise`].
-pub type Waiter<V> = oneshot::Receiver<Settlement<V>>;
-
-/// How the host turns a waiter into the promise users get, and says "undefined".
-pub trait Promises: Host {
-    /// A promise (or a test's handle) for a oneshot receiver. A dropped sender (the queue was
-    /// freed) leaves it pending.
-    type Promise: Clone;
-    /// The promise for `rx`.
-    fn promise(&self, rx: Waiter<Self::Value>) -> Self::Promise;
-    /// JS `undefined`: what `onIdle()`, `stop()` and `start()` resolve with.
-    fn undefined(&self) -> Self::Value;
-}
-
-/// Per-job options, checked by the binding.
-#[derive(Clone, Debug, Default)]
-pub struct JobOptions<V> {
-    /// Higher starts first; FIFO among equals. Never NaN.
-    pub priority: f64,
-    /// The job's own timeout (ms, > 0); `None`: the queue's.
-    pub timeout: Option<f64>,
-    /// Aborting it removes (or fails) the job.
-    pub signal: Option<V>,
-    /// Tries after the first.
-    pub retries: u32,
-    /// The wait before each retry.
-    pub backoff: BackoffOption<V>,
-}
-
-/// A job's backoff: the core's fixed or exponential one, or a user's function.
-#[derive(Clone, Debug)]
-pub enum BackoffOption<V> {
-    /// Computed by the core.
-    Core(Backoff),
-    /// A user's function of the attempt that failed, returning ms.
-    Function(V),
-}
-
-impl<V> Default for BackoffOption<V> {
-    fn default() -> Self {
-        BackoffOption::Core(Backoff::default())
-    }
-}
-
-/// Queue-wide settings beyond the core's [`Config`].
-#[derive(Clone, Debug, Default)]
-pub struct Limits {
-    /// Finished records are dropped this long after finishing (ms).
-    pub record_ttl: Option<f64>,
-    /// At most `cap` starts per `interval` ms.
-    pub rate: Option<RateLimit>,
-    /// Seed of the retry jitter (the binding draws it from `Math.random`).
-    pub jitter_seed: Option<u64>,
-}
-
-/// Why a push was refused. Nothing was queued and no id used.
-#[derive(Debug)]
-pub enum PushError<V> {
-    /// The queue is not running.
-    Closed,
-    /// The job's signal was already aborted: this is its reason.
-    Aborted(V),
-    /// The signal's `addEventListener` threw this.
-    Signal(V),
-    /// The queue was freed.
-    Freed,
-}
-
-/// Why `result(id)` gave no value.
-#[derive(Debug)]
-pub enum ResultError<V> {
-    /// A gorqs error (not implemented, not found, pending, running).
-    Code(ErrorCode),
-    /// The job failed with this error (its record is now deleted).
-    Failed(V),
-    /// The queue was freed.
-    Freed,
-}
-
-/// A snapshot of a queue's state (`queue.stats()` in JS), for monitoring and debugging.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Stats {
-    /// Open (Go `IsRunning`).
-    pub is_running: bool,
-    /// `pause()` in force.
-    pub is_paused: bool,
-    // Counts are JS numbers (f64): exact far beyond any queue's size, and serde-wasm-bindgen's
-    // u64 path would bring its range-error formatting into the module (measured +2 KB).
-    /// Jobs waiting to start (those waiting for a retry included).
-    pub size: f64,
-    /// Of those, jobs waiting out a retry delay.
-    pub retrying: f64,
-    /// Jobs running.
-    pub running: f64,
-    /// Finished records kept (tracking on).
-    pub records: f64,
-    /// Jobs pushed since the queue was made: the last id given.
-    pub pushed: f64,
-    /// Most jobs running at once; `None` (JS `null`): no limit.
-    pub concurrency: Option<f64>,
-}
-
-/// The queue was freed; every call but `free` says so.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Freed;
 
 /// One queue: the scheduler and everything that runs it. See the module docs.
 pub struct Executor<H: Promises> {
@@ -279,34 +171,6 @@ impl<H: Promises> Executor<H> {
             self.absorb(&mut s);
         }
         s
-    }
-
-    /// Takes over the pushes the host took since its inbox opened: plain FIFO jobs, with the
-    /// ids the host already returned. One flag load while the inbox is closed.
-    #[cold]
-    #[inline(never)]
-    fn absorb(&self, s: &mut State<H>) {
-        if !self.host.inbox_open() {
-            return;
-        }
-        let first = s.sched.next_id();
-        let n = self.host.take_pushed(first);
-        if n == 0 {
-            return;
-        }
-        // The inbox is open only while the queue is (closing it goes through here first).
-        if s.sched
-            .push_many(n as usize, || self.host.pushed_runner())
-            .is_err()
-        {
-            for id in first..first + n {
-                self.host.release(id);
-            }
-            return;
-        }
-        if !s.scheduled {
-            self.schedule(s);
-        }
     }
 
     /// Borrows the state of a live queue.
@@ -477,161 +341,6 @@ impl<H: Promises> Executor<H> {
     }
 
     // ---- jobs --------------------------------------------------------------------------
-
-    /// Adds a job with default options and returns its id (Go `Push`); never runs it here.
-    ///
-    /// # Errors
-    /// [`PushError::Closed`] or [`PushError::Freed`]; nothing is queued.
-    pub fn push(&self, runner: H::Runner) -> Result<JobId, PushError<H::Value>> {
-        let mut s = self.live().map_err(|_| PushError::Freed)?;
-        let id = s
-            .sched
-            .push(runner, PushOptions::default())
-            .map_err(|_| PushError::Closed)?;
-        if !s.scheduled {
-            self.schedule(&mut s);
-        }
-        // The next plain pushes may stay on the host's side until the next entry.
-        self.host.open_inbox(id + 1);
-        Ok(id)
-    }
-
-    /// Adds jobs with default options, all or nothing; returns the first id (the others
-    /// follow it).
-    ///
-    /// # Errors
-    /// As [`push`](Self::push).
-    pub fn push_many(&self, runners: Vec<H::Runner>) -> Result<JobId, PushError<H::Value>> {
-        let mut s = self.live().map_err(|_| PushError::Freed)?;
-        let n = runners.len();
-        let mut it = runners.into_iter();
-        // `push_many` asks for exactly `n` runners, and `it` holds `n`.
-        let first = s
-            .sched
-            .push_many(n, || {
-                it.next()
-                    .expect("push_many asks for exactly n jobs; cannot fail")
-            })
-            .map_err(|_| PushError::Closed)?;
-        if n > 0 && !s.scheduled {
-            self.schedule(&mut s);
-        }
-        self.host.open_inbox(s.sched.next_id());
-        Ok(first)
-    }
-
-    /// Adds a job with options and returns its id.
-    ///
-    /// # Errors
-    /// [`PushError`]: aborted signal (its reason), closed, the signal's listener threw, freed.
-    pub fn push_with(
-        &self,
-        runner: H::Runner,
-        opts: JobOptions<H::Value>,
-    ) -> Result<JobId, PushError<H::Value>> {
-        self.push_all_with(std::iter::once(runner), opts)
-    }
-
-    /// Adds jobs that share `opts`, all or nothing, and returns the first id (the others
-    /// follow it).
-    ///
-    /// # Errors
-    /// As [`push_with`](Self::push_with); when listening on the signal throws for the n-th
-    /// job, the listeners already added are removed and nothing is queued.
-    pub fn push_all_with(
-        &self,
-        runners: impl ExactSizeIterator<Item = H::Runner>,
-        opts: JobOptions<H::Value>,
-    ) -> Result<JobId, PushError<H::Value>> {
-        let n = runners.len() as JobId;
-        // Listening first, with nothing borrowed (user code): if it throws, nothing is queued.
-        // The listeners are keyed by the ids the jobs will get; should a listener push a job
-        // itself (taking one of those ids), listen again for the ids that are next now.
-        // Invariant at `break`: the state is borrowed, the queue is open, and with a signal,
-        // `listeners` holds one listener per job, the first keyed `s.sched.next_id()`.
-        let mut listeners: Vec<H::Listener> = Vec::new();
-        let mut keyed_from: JobId = 0;
-        let unlisten_all = |listeners: &mut Vec<H::Listener>| {
-            if let Some(sig) = opts.signal.as_ref() {
-                for l in listeners.drain(..) {
-                    self.host.unlisten(sig, l);
-                }
-            }
-        };
-        let mut s = loop {
-            self.live().map_err(|_| PushError::Freed)?;
-            // With nothing borrowed: a signal's `aborted` getter may be user code.
-            if let Some(sig) = opts.signal.as_ref() {
-                if let Ok(Some(reason)) | Err(reason) = self.host.aborted(sig) {
-                    unlisten_all(&mut listeners);
-                    return Err(PushError::Aborted(reason));
-                }
-            }
-            let s = self.live().map_err(|_| PushError::Freed)?;
-            if !s.sched.is_open() {
-                drop(s);
-                unlisten_all(&mut listeners);
-                return Err(PushError::Closed);
-            }
-            let expected = s.sched.next_id();
-            let Some(sig) = opts.signal.as_ref() else {
-                break s;
-            };
-            if keyed_from == expected && listeners.len() as JobId == n {
-                break s;
-            }
-            drop(s);
-            unlisten_all(&mut listeners);
-            keyed_from = expected;
-            for key in expected..expected + n {
-                match self.host.listen(sig, key) {
-                    Ok(l) => listeners.push(l),
-                    Err(e) => {
-                        unlisten_all(&mut listeners);
-                        return Err(PushError::Signal(e));
-                    }
-                }
-            }
-        };
-        // From here on nothing can fail: the queue is open and stays so while `s` is held.
-        let first = s.sched.next_id();
-        let core_opts = PushOptions {
-            priority: opts.priority,
-            timeout: opts.timeout,
-        };
-        let policy = (opts.retries > 0).then_some(RetryPolicy {
-            retries: opts.retries,
-            backoff: match &opts.backoff {
-                BackoffOption::Core(b) => *b,
-                BackoffOption::Function(_) => Backoff::Host,
-            },
-        });
-        let backoff = match (&policy, opts.backoff) {
-            (Some(_), BackoffOption::Function(f)) => Some(f),
-            _ => None,
-        };
-        let mut listeners = listeners.into_iter();
-        for runner in runners {
-            let pushed = match policy {
-                Some(policy) => s.sched.push_retrying(runner, core_opts, policy),
-                None => s.sched.push(runner, core_opts),
-            };
-            // Open (checked above, with `s` held since): a push cannot be refused.
-            let Ok(id) = pushed else { break };
-            if let Some(f) = &backoff {
-                s.extra(id).backoff = Some(f.clone());
-            }
-            if let (Some(sig), Some(l)) = (opts.signal.as_ref(), listeners.next()) {
-                s.extra(id).push_signal = Some((sig.clone(), l));
-            }
-        }
-        s.timed = s.sched.needs_clock();
-        if n > 0 && !s.scheduled {
-            self.schedule(&mut s);
-        }
-        self.host.open_inbox(s.sched.next_id());
-        Ok(first)
-    }
 
     /// Fails a waiting or running job with `reason` (`None`: an `AbortError`): a waiting job
     /// leaves the queue, a running one frees its slot and its late outcome is ignored.

@@ -1,0 +1,118 @@
+//! The executor's public types: options in, errors and snapshots out, and how the host makes
+//! promises of the queue's waiters. Re-exported by `executor`.
+
+use futures::channel::oneshot;
+
+use super::Host;
+use crate::core::{Backoff, ErrorCode, RateLimit};
+
+/// What a promise handed out by the queue settles with: fulfilled or rejected with a value.
+pub type Settlement<V> = Result<V, V>;
+
+/// What `wait`, `onIdle`, `stop`, … hand out: the receiving end of a oneshot, turned into the
+/// host's promise by [`Promises::promise`].
+pub type Waiter<V> = oneshot::Receiver<Settlement<V>>;
+
+/// How the host turns a waiter into the promise users get, and says "undefined".
+pub trait Promises: Host {
+    /// A promise (or a test's handle) for a oneshot receiver. A dropped sender (the queue was
+    /// freed) leaves it pending.
+    type Promise: Clone;
+    /// The promise for `rx`.
+    fn promise(&self, rx: Waiter<Self::Value>) -> Self::Promise;
+    /// JS `undefined`: what `onIdle()`, `stop()` and `start()` resolve with.
+    fn undefined(&self) -> Self::Value;
+}
+
+/// Per-job options, checked by the binding.
+#[derive(Clone, Debug, Default)]
+pub struct JobOptions<V> {
+    /// Higher starts first; FIFO among equals. Never NaN.
+    pub priority: f64,
+    /// The job's own timeout (ms, > 0); `None`: the queue's.
+    pub timeout: Option<f64>,
+    /// Aborting it removes (or fails) the job.
+    pub signal: Option<V>,
+    /// Tries after the first.
+    pub retries: u32,
+    /// The wait before each retry.
+    pub backoff: BackoffOption<V>,
+}
+
+/// A job's backoff: the core's fixed or exponential one, or a user's function.
+#[derive(Clone, Debug)]
+pub enum BackoffOption<V> {
+    /// Computed by the core.
+    Core(Backoff),
+    /// A user's function of the attempt that failed, returning ms.
+    Function(V),
+}
+
+impl<V> Default for BackoffOption<V> {
+    fn default() -> Self {
+        BackoffOption::Core(Backoff::default())
+    }
+}
+
+/// Queue-wide settings beyond the core's [`Config`](crate::core::Config).
+#[derive(Clone, Debug, Default)]
+pub struct Limits {
+    /// Finished records are dropped this long after finishing (ms).
+    pub record_ttl: Option<f64>,
+    /// At most `cap` starts per `interval` ms.
+    pub rate: Option<RateLimit>,
+    /// Seed of the retry jitter (the binding draws it from `Math.random`).
+    pub jitter_seed: Option<u64>,
+}
+
+/// Why a push was refused. Nothing was queued and no id used.
+#[derive(Debug)]
+pub enum PushError<V> {
+    /// The queue is not running.
+    Closed,
+    /// The job's signal was already aborted: this is its reason.
+    Aborted(V),
+    /// The signal's `addEventListener` threw this.
+    Signal(V),
+    /// The queue was freed.
+    Freed,
+}
+
+/// Why `result(id)` gave no value.
+#[derive(Debug)]
+pub enum ResultError<V> {
+    /// A gorqs error (not implemented, not found, pending, running).
+    Code(ErrorCode),
+    /// The job failed with this error (its record is now deleted).
+    Failed(V),
+    /// The queue was freed.
+    Freed,
+}
+
+/// A snapshot of a queue's state (`queue.stats()` in JS), for monitoring and debugging.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    /// Open (Go `IsRunning`).
+    pub is_running: bool,
+    /// `pause()` in force.
+    pub is_paused: bool,
+    // Counts are JS numbers (f64): exact far beyond any queue's size, and serde-wasm-bindgen's
+    // u64 path would bring its range-error formatting into the module (measured +2 KB).
+    /// Jobs waiting to start (those waiting for a retry included).
+    pub size: f64,
+    /// Of those, jobs waiting out a retry delay.
+    pub retrying: f64,
+    /// Jobs running.
+    pub running: f64,
+    /// Finished records kept (tracking on).
+    pub records: f64,
+    /// Jobs pushed since the queue was made: the last id given.
+    pub pushed: f64,
+    /// Most jobs running at once; `None` (JS `null`): no limit.
+    pub concurrency: Option<f64>,
+}
+
+/// The queue was freed; every call but `free` says so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Freed;
