@@ -2,7 +2,7 @@
 # Builds the npm package in pkg/dist from the Rust crate and pkg/src:
 #   1. the crate → wasm32 (release: opt-level 3, LTO, one codegen unit);
 #   2. wasm-bindgen (the CLI pinned to the crate's version) → pkg/dist/core/ glue + .wasm;
-#   3. wasm-opt from npm binaryen (Debian's breaks modules, see ../shared/TOOLCHAIN.md);
+#   3. wasm-opt from npm binaryen (Debian's wasm-opt 108 writes modules that fail to load: `WebAssembly.Table.set(): Argument 1 is invalid`);
 #   4. the .wasm inlined as base64 (no fetch, no init() call, no bundler plugin needed);
 #   5. esbuild bundles pkg/src into dist/gorqs.mjs (ESM) and dist/gorqs.cjs (CommonJS).
 # Needs scripts/setup.sh to have run (it is cheap when everything is there).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs, idempotently, everything the build and the tests need on a fresh machine.
 # Each step checks first and installs only what is missing; nothing is downloaded from outside
-# the package registries (see ../shared/TOOLCHAIN.md for why each choice is made).
+# the package registries (README "The two commands" says what each step installs and why).
 #   scripts/setup.sh            everything (Rust wasm toolchain, browsers, npm tools, runtimes)
 #   scripts/setup.sh --no-browsers   skip chromium/firefox/geckodriver
 #   scripts/setup.sh --no-runtimes   skip the runtimes of the matrix (Node 20-26, Bun, Deno)

@@ -1,7 +1,7 @@
 //! The wasm-bindgen layer: the `Queue` class and the JS host of its executor.
 //!
 //! - [`queue`]: the exported class; checks JS arguments and translates answers and errors.
-//! - `options`: reading and checking options objects (serde-wasm-bindgen).
+//! - `options`: reading and checking options objects (one crossing reads the fields).
 //! - `js_host`: the executor's [`Host`](crate::executor::Host) over the JS snippet
 //!   `host.js`, and the callbacks from JS into the executor.
 

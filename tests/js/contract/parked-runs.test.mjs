@@ -1,6 +1,6 @@
-// Serial queues keep a run open across a promise job (pkg/src/queue.js, `#parked`): the core
-// is not told that the job started until something needs to know, and when the promise
-// fulfils the run goes on with the next job. None of that may show: every call made while
+// Written for the JS executor's parked runs (a serial queue kept a run open across a promise
+// job, telling the core late); the Rust executor has none, and these tests keep guarding what
+// users see around promise jobs in a serial queue: every call made while
 // the job's promise is pending sees the true state, and order, priorities, pause, cancel,
 // stop, free and listeners behave as on the ordinary path.
 import * as gorqs from "../../../pkg/dist/gorqs.mjs";
