@@ -253,8 +253,9 @@ export class Host {
     return this.next++;
   }
 
+  /** `put` for each runner of `list`; their ids, for `pushAll` to return. */
   putAll(list) {
-    for (const r of list) this.put(r);
+    return list.map((r) => this.put(r));
   }
 
   /** A new chunk, made whole (written by index, never grown); first, the chunks at the front

@@ -93,7 +93,7 @@ pub(super) mod shim {
         #[wasm_bindgen(method, js_class = Host)]
         pub fn put(this: &HostShim, runner: &JsValue);
         #[wasm_bindgen(method, js_class = Host, js_name = putAll)]
-        pub fn put_all(this: &HostShim, runners: &JsValue);
+        pub fn put_all(this: &HostShim, runners: &JsValue) -> js_sys::Array;
         /// Job `id`'s runner, emptied from the store with `empty` (`release`: Rust never reads it).
         #[wasm_bindgen(method, js_class = Host)]
         pub fn entry(this: &HostShim, id: f64, empty: bool);

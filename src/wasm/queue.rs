@@ -263,10 +263,11 @@ impl Queue {
             let opts = read_push_options(&options)?;
             self.exec.push_all_with(runners, opts).map_err(push_error)?
         };
-        self.exec.host().shim().put_all(&list);
-        Ok((first..first + n as JobId)
-            .map(|id| JsValue::from_f64(id as f64))
-            .collect())
+        // The JS side stores them under the ids that follow `first` and lists those ids (an
+        // array built in Rust cost a crossing and a table slot per id).
+        let ids = self.exec.host().shim().put_all(&list);
+        debug_assert_eq!(ids.get(0).as_f64(), (n > 0).then_some(first as f64));
+        Ok(ids)
     }
 
     /// Fails a waiting or running job with `reason` (default: an `AbortError`).
