@@ -18,8 +18,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use gorqs::core::{Config, JobId};
-use gorqs::executor::{events, Executor, Limits, Ran};
+use gorqs::core::JobId;
+use gorqs::executor::{events, Executor, Ran};
 
 /// Counts this thread's allocations (tests run on several threads).
 struct Counting;
@@ -54,19 +54,7 @@ use lean::{Kind, Lean};
 const N: u64 = 20_000;
 
 fn queue(concurrency: Option<u32>, track: bool) -> Executor<Lean> {
-    let exec = Executor::new(
-        Config {
-            concurrency,
-            track,
-            ..Config::default()
-        },
-        Limits::default(),
-        Lean::default(),
-    );
-    exec.host().follows.borrow_mut().reserve(2 * N as usize);
-    exec.host().inbox.borrow_mut().reserve(N as usize);
-    let _started = exec.start(None).unwrap();
-    exec
+    Lean::queue(concurrency, track, N as usize)
 }
 
 /// Runs `round` twice, the second time counted: the first grows the storage once.

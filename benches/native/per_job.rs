@@ -12,8 +12,7 @@ mod lean;
 
 use divan::counter::ItemsCount;
 use divan::Bencher;
-use gorqs::core::Config;
-use gorqs::executor::{Executor, Limits, Ran};
+use gorqs::executor::{Executor, Ran};
 use lean::{Kind, Lean};
 
 const N: usize = 10_000;
@@ -23,19 +22,7 @@ fn main() {
 }
 
 fn queue(concurrency: Option<u32>, track: bool) -> Executor<Lean> {
-    let exec = Executor::new(
-        Config {
-            concurrency,
-            track,
-            ..Config::default()
-        },
-        Limits::default(),
-        Lean::default(),
-    );
-    exec.host().follows.borrow_mut().reserve(2 * N);
-    exec.host().inbox.borrow_mut().reserve(N);
-    let _started = exec.start(None);
-    exec
+    Lean::queue(concurrency, track, N)
 }
 
 /// Pushes N jobs as the package's JS `push` does (the host's fast path), runs them to idle,

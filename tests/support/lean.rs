@@ -7,8 +7,8 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use gorqs::core::{ErrorCode, JobId};
-use gorqs::executor::{Event, Executor, Host, Promises, Ran, Waiter};
+use gorqs::core::{Config, ErrorCode, JobId};
+use gorqs::executor::{Event, Executor, Host, Limits, Promises, Ran, Waiter};
 
 /// A job: returns a value, or a thenable the test settles.
 #[derive(Clone, Copy, PartialEq, Default)]
@@ -43,6 +43,17 @@ pub struct Lean {
 }
 
 impl Lean {
+    /// A started queue on a lean host, its lists reserved for `n` jobs a round (so that no
+    /// allocation is the host's own).
+    pub fn queue(concurrency: Option<u32>, track: bool, n: usize) -> Executor<Lean> {
+        let config = Config { concurrency, track, ..Config::default() };
+        let exec = Executor::new(config, Limits::default(), Lean::default());
+        exec.host().follows.borrow_mut().reserve(2 * n);
+        exec.host().inbox.borrow_mut().reserve(n);
+        let _started = exec.start(None);
+        exec
+    }
+
     /// A push as the package's JS `push` makes it: on the host's side while the inbox is
     /// open, else a crossing into the executor.
     pub fn js_push(exec: &Executor<Lean>, kind: Kind) -> JobId {
