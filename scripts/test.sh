@@ -52,6 +52,8 @@ suite runtimes bash scripts/matrix.sh
 # wasm-bindgen glue internals (tests/layer; it replaced the V8-shapes check of the old JS queue;
 # the per-job path is checked natively, tests/executor_per_job.rs, in `native`).
 suite layer node --test tests/layer/
+# The download within its budget (pkg/size-budget.json, gzip -9 of the bundles); prints the sizes.
+suite size node --test tests/size/
 # The npm package as users get it: npm pack, then ESM, CJS, TypeScript, Vite, plain page.
 suite package bash tests/package/run.sh
 # The demo page, end to end in headless Chromium.

@@ -10,6 +10,9 @@ initSync({ module: wasmBytes() });
 
 /** The error the queue throws for its own conditions, with a `code` and Go's text. */
 export const QueueError = queueErrorClass();
+// Its own name, whatever the minifier calls the class: Node prints a thrown one as
+// `QueueError: …`, not `T [QueueError]: …` (esbuild's --keep-names measured +1.1 KB gzip).
+Object.defineProperty(QueueError, "name", { value: "QueueError" });
 
 // A Queue is an EventTarget: `instanceof EventTarget` holds, and its own addEventListener,
 // removeEventListener and dispatchEvent (Rust) serve the events.

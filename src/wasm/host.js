@@ -78,13 +78,9 @@ export function badRunner(list) {
 }
 
 export function isAbortSignal(s) {
-  return (
-    s !== null &&
-    typeof s === "object" &&
-    typeof s.aborted === "boolean" &&
-    typeof s.addEventListener === "function" &&
-    typeof s.removeEventListener === "function"
-  );
+  const has = (key, type) => typeof s[key] === type;
+  return s !== null && typeof s === "object" && has("aborted", "boolean") &&
+    has("addEventListener", "function") && has("removeEventListener", "function");
 }
 
 /** The values of the comma-separated `keys` of `object` (own or inherited; each getter run

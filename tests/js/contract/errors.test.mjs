@@ -42,6 +42,14 @@ describe("QueueError", () => {
     assert.ok(QueueError.prototype instanceof Error);
   });
 
+  test("is named QueueError, as class and as error, in the minified bundle too", () => {
+    assert.equal(QueueError.name, "QueueError");
+    const err = thrownBy(() => new Queue().result(1));
+    assert.equal(err.constructor.name, "QueueError");
+    assert.equal(err.name, "QueueError");
+    assert.ok(String(err).startsWith("QueueError: gorqs:"), String(err));
+  });
+
   test("ERR_PENDING: result() of a waiting job", async () => {
     const { q, release } = await busyTrackedQueue();
     checkQueueError(thrownBy(() => q.result(2)), "ERR_PENDING");
