@@ -119,6 +119,38 @@ impl<J, V> Chunks<J, V> {
         self.len += 1;
     }
 
+    /// Appends `n` slots made by `make`, a chunk's run at a time (a `push_back` per slot
+    /// measured ~8 % of a serial sync job's time in Node 24: a bounds check and a branch per
+    /// slot).
+    // Out of line: called once per batch, from two places (inlined, +1.2 KB of module).
+    #[inline(never)]
+    fn extend(&mut self, mut n: usize, mut make: impl FnMut() -> Slot<J, V>) {
+        while n > 0 {
+            let room = match self.chunks.back() {
+                Some(last) if last.len() < CHUNK => CHUNK - last.len(),
+                _ => {
+                    // As in `push_back`: the first chunk grows as a `Vec` does, later ones whole.
+                    let chunk = if self.chunks.is_empty() { Vec::new() } else { Vec::with_capacity(CHUNK) };
+                    self.chunks.push_back(chunk);
+                    CHUNK
+                }
+            };
+            let k = n.min(room);
+            if let Some(last) = self.chunks.back_mut() {
+                // Never past CHUNK: `extend` alone may double a first chunk beyond it.
+                // (`min`/`max`, not `clamp`: its assertion brought formatting code in.)
+                let want = last.len() + k;
+                if want > last.capacity() {
+                    let cap = (2 * last.capacity()).min(CHUNK).max(want);
+                    last.reserve_exact(cap - last.len());
+                }
+                last.extend(std::iter::repeat_with(&mut make).take(k));
+            }
+            self.len += k;
+            n -= k;
+        }
+    }
+
     /// Drops the `Gone` slots at the front, a chunk's run at a time (a slot at a time measured
     /// ~100 instructions per finished job natively); returns how many. Slots left behind in
     /// the first chunk are `Gone` already: nothing to drop.
@@ -196,9 +228,7 @@ impl<J, V> JobTable<J, V> {
 
     /// Appends `n` waiting FIFO jobs made by `job`; their ids follow `self.end()`.
     pub(crate) fn insert_many(&mut self, n: usize, mut job: impl FnMut() -> J) {
-        for _ in 0..n {
-            self.slots.push_back(Slot::Waiting { job: job(), heaped: false });
-        }
+        self.slots.extend(n, || Slot::Waiting { job: job(), heaped: false });
     }
 
     /// Drops gone slots from the front so the store spans only live jobs (emptied chunks are

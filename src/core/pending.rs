@@ -114,6 +114,11 @@ impl PriorityHeap {
         p
     }
 
+    /// No job waits heaped.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.current.is_empty()
+    }
+
     pub(crate) fn priority(&self, id: JobId) -> Option<f64> {
         self.current.get(&id).map(|&(p, _)| p)
     }

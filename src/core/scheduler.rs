@@ -384,6 +384,59 @@ impl<J, V> Scheduler<J, V> {
         Some(Started { id, job })
     }
 
+    /// Whether only plain jobs are in play: nothing waits by priority, no job has retries or
+    /// its own timeout, and no timed feature (queue timeout, record TTL, rate limit) or record
+    /// cap is set. [`start_plain`](Self::start_plain) and [`finish_plain`](Self::finish_plain)
+    /// then do what `start_next` and `finish` would, without their features' checks.
+    pub fn is_plain(&self) -> bool {
+        self.heap.is_empty()
+            && self.retry.is_empty()
+            && self.retry_due.is_empty()
+            && self.job_timeouts.is_empty()
+            && self.running_deadline.is_empty()
+            && !self.needs_clock()
+            && !self.keeps_finish_order()
+    }
+
+    /// [`start_next`](Self::start_next) while [`is_plain`](Self::is_plain): the next FIFO job.
+    pub fn start_plain(&mut self) -> Option<Started<J>> {
+        debug_assert!(self.is_plain());
+        if !self.open
+            || self.paused
+            || self.waiting == 0
+            || self.config.concurrency.is_some_and(|n| self.running >= n as usize)
+        {
+            return None;
+        }
+        // Nothing is heaped: every waiting job is FIFO, the first at or after `cursor`.
+        let id = self.table.next_fifo_waiting(self.cursor);
+        let Slot::Waiting { job, .. } = self.table.replace(id, Slot::Running) else {
+            return None;
+        };
+        self.cursor = id + 1;
+        self.waiting -= 1;
+        self.running += 1;
+        Some(Started { id, job })
+    }
+
+    /// [`finish`](Self::finish) while [`is_plain`](Self::is_plain), for an outcome nobody but
+    /// the record hears of: recorded (tracking on) or forgotten; ignored for a job not running.
+    pub fn finish_plain(&mut self, id: JobId, outcome: Outcome<V>) {
+        debug_assert!(self.is_plain());
+        let track = self.config.track;
+        let Some(slot @ Slot::Running) = self.table.get_mut(id) else {
+            return;
+        };
+        *slot = if track { Slot::Done(outcome) } else { Slot::Gone };
+        self.running -= 1;
+        if track {
+            self.records += 1;
+        } else if id == self.table.base() {
+            // Only a slot at the front can start a run of gone slots to drop.
+            self.table.trim();
+        }
+    }
+
     /// Records a running job's outcome. An outcome for a job that is not running (it timed
     /// out, was cancelled, or is unknown) is handed back as [`Settled::Ignored`]. A failure
     /// ([`Fail::Thrown`]) of a job with retries left, on an open queue, is not settled: the job

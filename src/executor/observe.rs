@@ -40,6 +40,16 @@ impl<H: Promises> State<H> {
         !self.freed && !self.timed && !self.sched.has_retries() && !self.notifies()
     }
 
+    /// Only plain jobs in play and only their records hear of them: [`quiet`](Self::quiet),
+    /// no `active` or `empty` listener, and a plain scheduler
+    /// ([`Scheduler::is_plain`](crate::core::Scheduler::is_plain)). The run loop then starts
+    /// and records each job without looking for any feature.
+    pub(super) fn plain(&self) -> bool {
+        self.quiet()
+            && self.listening & (events::ACTIVE | events::EMPTY) == 0
+            && self.sched.is_plain()
+    }
+
     fn holds(&self, watch: Watch) -> bool {
         match watch {
             Watch::Idle => self.sched.is_idle(),

@@ -122,37 +122,18 @@ impl<H: Promises> Executor<H> {
                     s.draining = false;
                     break;
                 }
-                let now = if s.timed { self.host.now() } else { 0.0 };
-                let Some(started) = s.sched.start_next(now) else {
+                let next = if s.plain() {
+                    // The plain path: no retry, clock, event or priority to look at.
+                    s.idle_fired = false;
+                    s.sched.start_plain().map(|st| (st.id, st.job, 1, false, false, false))
+                } else {
+                    self.start_featured(&mut s)
+                };
+                let Some(next) = next else {
                     s.draining = false;
                     break;
                 };
-                let id = started.id;
-                // 1 for a job without retries (no lookup while no job has any); a job with
-                // retries keeps its runner for the next try.
-                let keep = s.sched.has_retry(id);
-                let attempt = if keep {
-                    s.sched.attempt(id).unwrap_or(1)
-                } else {
-                    1
-                };
-                if attempt > 1 {
-                    // A new try: the last one's aborted signal is not this one's.
-                    s.with_extra(id, |e| {
-                        e.controller = None;
-                        e.abort_reason = None;
-                    });
-                }
-                if s.timed {
-                    self.arm_timer(&mut s);
-                }
-                s.idle_fired = false;
-                let active = s.listening & events::ACTIVE != 0;
-                let empty = s.listening & events::EMPTY != 0 && s.sched.waiting() == 0;
-                if empty {
-                    s.empty_fired = true;
-                }
-                (id, started.job, attempt, keep, active, empty)
+                next
             };
             if active || empty {
                 if active {
@@ -180,6 +161,37 @@ impl<H: Promises> Executor<H> {
         self.pass_done();
     }
 
+    /// Starts the next job with every feature looked at: its attempt, whether its runner is
+    /// kept for a retry, the timer, and whether `active` and `empty` fire (returned as
+    /// `(id, runner, attempt, keep, active, empty)`).
+    #[allow(clippy::type_complexity)]
+    fn start_featured(&self, s: &mut State<H>) -> Option<(JobId, H::Runner, u32, bool, bool, bool)> {
+        let now = if s.timed { self.host.now() } else { 0.0 };
+        let started = s.sched.start_next(now)?;
+        let id = started.id;
+        // 1 for a job without retries (no lookup while no job has any); a job with retries
+        // keeps its runner for the next try.
+        let keep = s.sched.has_retry(id);
+        let attempt = if keep { s.sched.attempt(id).unwrap_or(1) } else { 1 };
+        if attempt > 1 {
+            // A new try: the last one's aborted signal is not this one's.
+            s.with_extra(id, |e| {
+                e.controller = None;
+                e.abort_reason = None;
+            });
+        }
+        if s.timed {
+            self.arm_timer(s);
+        }
+        s.idle_fired = false;
+        let active = s.listening & events::ACTIVE != 0;
+        let empty = s.listening & events::EMPTY != 0 && s.sched.waiting() == 0;
+        if empty {
+            s.empty_fired = true;
+        }
+        Some((id, started.job, attempt, keep, active, empty))
+    }
+
     /// [`finish`](Self::finish) of an outcome that only its record hears of ([`State::quiet`]):
     /// no waiter, listener, signal, retry or clock involved (so it is a first try's).
     fn record(&self, s: &mut State<H>, id: JobId, ran: Ran) {
@@ -193,7 +205,11 @@ impl<H: Promises> Executor<H> {
         } else {
             Err(Fail::Thrown(value))
         };
-        let _settled = s.sched.finish(id, outcome);
+        if s.sched.is_plain() {
+            s.sched.finish_plain(id, outcome);
+        } else {
+            let _settled = s.sched.finish(id, outcome);
+        }
     }
 
     /// End of a pass: the timer, and whoever watches the queue's state.

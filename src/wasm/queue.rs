@@ -348,8 +348,11 @@ impl Queue {
     pub fn stats(&self) -> Result<JsValue, JsValue> {
         let stats = self.exec.stats().map_err(freed_error)?;
         // The serializer of a flat struct of numbers and booleans cannot fail.
-        // `None` (no concurrency limit) as `null`, not as a missing value.
-        let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
+        // `None` (no concurrency limit) as `null`, not as a missing value; `Stats` is a map
+        // (see its `Serialize`), made a plain object.
+        let serializer = serde_wasm_bindgen::Serializer::new()
+            .serialize_missing_as_null(true)
+            .serialize_maps_as_objects(true);
         serde::Serialize::serialize(&stats, &serializer).map_err(JsValue::from)
     }
 
