@@ -124,7 +124,9 @@ pub trait Host {
     fn take_value(&self) -> Self::Value;
     /// Follows the thenable the last classification found: when it settles, the host calls
     /// `settle(id, attempt, ran)` (possibly from inside this call). Never throws: a `then`
-    /// that throws settles as [`Ran::Threw`].
+    /// that throws settles as [`Ran::Threw`]. A host may follow a thenable as soon as it
+    /// classifies it (the JS host does, sparing a crossing): this then does nothing. The
+    /// executor calls it at once after the classification, deciding nothing in between.
     fn follow(&self, id: JobId, attempt: u32);
 
     /// Milliseconds on a monotonic clock.

@@ -297,17 +297,21 @@ export class Host {
     return 0;
   }
 
-  /** Calls job `id`'s runner (its last use unless `keep`); returns 0 value, 1 threw,
-   * 2 thenable (the value waits in `out`). */
+  /** Calls job `id`'s runner (its last use unless `keep`); returns 0 value, 1 threw (the
+   * value waits in `out`), 2 thenable, followed at once (Rust hears through `settle`): a
+   * `follow` import called by Rust cost a crossing per promise job. */
   invoke(id, attempt, keep) {
     const runner = this.entry(id, !keep);
+    let kind;
     try {
       const ctx = new JobContext(id, attempt, this.signalFor);
-      return this.classify(typeof runner === "function" ? runner(ctx) : runner.run(ctx));
+      kind = this.classify(typeof runner === "function" ? runner(ctx) : runner.run(ctx));
     } catch (e) {
       this.out = e;
       return 1;
     }
+    if (kind === 2) this.follow(id, attempt);
+    return kind;
   }
 
   takeValue() {
@@ -316,7 +320,8 @@ export class Host {
     return value;
   }
 
-  /** Follows the thenable of the last classification; Rust hears through `settle`. */
+  /** Follows the thenable of the last classification (one it settles with too); Rust hears
+   * through `settle`. */
   follow(id, attempt) {
     const thenable = this.out;
     const then = this.outThen;
@@ -334,14 +339,14 @@ export class Host {
         (value) => {
           if (done) return;
           done = true;
-          let kind;
+          let kind = 1; // unless it classifies: a throwing `then` getter fails the job
           try {
             kind = this.classify(value);
           } catch (e) {
             this.out = e;
-            kind = 1;
           }
-          this.settle(id, attempt, kind);
+          if (kind === 2) this.follow(id, attempt);
+          else this.settle(id, attempt, kind);
         },
         fail,
       );

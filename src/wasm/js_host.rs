@@ -33,7 +33,7 @@ pub(super) type Exec = Executor<JsHost>;
 /// | import | can throw | runs user code | handled by |
 /// |---|---|---|---|
 /// | `Host` (constructor) | no: `missingGlobals` checked first | no | - |
-/// | `invoke` | yes | yes: `run()` | shim try |
+/// | `invoke` | yes | yes: `run()`, a thenable's `then()` | shim try |
 /// | `openInbox` | no | no | - |
 /// | `close` | no | no | - |
 /// | `put` | no | no | - |
@@ -41,7 +41,6 @@ pub(super) type Exec = Executor<JsHost>;
 /// | `entry` | no | no | - |
 /// | `releaseAll` | no | no | - |
 /// | `takeValue` | no | no | - |
-/// | `follow` | yes | yes: `then()` | shim try |
 /// | `emit` | yes | yes: listeners | shim try |
 /// | `target` | no | no | - |
 /// | `missingGlobals` | no | no | - |
@@ -101,8 +100,6 @@ pub(super) mod shim {
         pub fn release_all(this: &HostShim);
         #[wasm_bindgen(method, js_class = Host, js_name = takeValue)]
         pub fn take_value(this: &HostShim) -> JsValue;
-        #[wasm_bindgen(method, js_class = Host)]
-        pub fn follow(this: &HostShim, id: f64, attempt: u32);
         #[wasm_bindgen(method, js_class = Host)]
         pub fn emit(this: &HostShim, kind: u32, id: f64, value: &JsValue);
         /// The queue's own `EventTarget`.
@@ -367,8 +364,9 @@ impl Host for JsHost {
         self.js.take_value()
     }
 
-    fn follow(&self, id: JobId, attempt: u32) {
-        self.js.follow(id as f64, attempt);
+    fn follow(&self, _: JobId, _: u32) {
+        // host.js follows a thenable as soon as it classifies one (in `invoke`, and when a
+        // thenable settles with another): a `follow` import cost a crossing per promise job.
     }
 
     fn now(&self) -> f64 {
