@@ -244,6 +244,23 @@ impl<J, V> JobTable<J, V> {
         }
     }
 
+    /// Starts the first job at or after `from` waiting in FIFO order (not heaped): its slot
+    /// becomes `Running`, and its id and job come back. (One walk: `next_fifo_waiting` then
+    /// `replace` looked the slot up twice.)
+    pub(crate) fn start_fifo(&mut self, from: JobId) -> Option<(JobId, J)> {
+        let first = self.index(from.max(self.base))?;
+        for i in first..self.slots.len {
+            let slot = self.slots.get_mut(i);
+            if matches!(slot, Slot::Waiting { heaped: false, .. }) {
+                return match std::mem::replace(slot, Slot::Running) {
+                    Slot::Waiting { job, .. } => Some((self.base + i as JobId, job)),
+                    _ => None, // matched just above
+                };
+            }
+        }
+        None
+    }
+
     /// The first id at or after `from` whose slot is waiting in FIFO order (not heaped).
     pub(crate) fn next_fifo_waiting(&self, from: JobId) -> JobId {
         let start = from.max(self.base);

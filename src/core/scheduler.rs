@@ -409,10 +409,7 @@ impl<J, V> Scheduler<J, V> {
             return None;
         }
         // Nothing is heaped: every waiting job is FIFO, the first at or after `cursor`.
-        let id = self.table.next_fifo_waiting(self.cursor);
-        let Slot::Waiting { job, .. } = self.table.replace(id, Slot::Running) else {
-            return None;
-        };
+        let (id, job) = self.table.start_fifo(self.cursor)?;
         self.cursor = id + 1;
         self.waiting -= 1;
         self.running += 1;

@@ -77,6 +77,9 @@ pub trait Host {
     type Runner: Clone;
     /// A JS value: a job's result, an error, an abort reason, a signal.
     type Value: Clone;
+    /// A value as a finished job's record keeps it, which may be cheaper than a `Value` (the
+    /// JS host keeps an int32 inline, with no externref: a record then takes 12 bytes).
+    type Kept: Clone;
     /// An abort controller made for a job that read its `ctx.signal`.
     type Controller: Clone;
     /// A listener registered on a signal given to `push` or `start`, kept to remove it.
@@ -122,6 +125,15 @@ pub trait Host {
     /// The value of the last [`call`](Self::call) or [`settle`](super::Executor::settle)
     /// classification, taken out of the host (at most once per classification).
     fn take_value(&self) -> Self::Value;
+    /// [`take_value`](Self::take_value) as a finished job's record keeps it: a host may skip
+    /// making a [`Value`](Self::Value) at all (the JS host keeps an int32 inline).
+    fn take_kept(&self) -> Self::Kept {
+        self.keep(self.take_value())
+    }
+    /// `value` as a record keeps it.
+    fn keep(&self, value: Self::Value) -> Self::Kept;
+    /// A kept value, back as a value.
+    fn unkeep(&self, kept: Self::Kept) -> Self::Value;
     /// Follows the thenable the last classification found: when it settles, the host calls
     /// `settle(id, attempt, ran)` (possibly from inside this call). Never throws: a `then`
     /// that throws settles as [`Ran::Threw`]. A host may follow a thenable as soon as it

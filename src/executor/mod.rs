@@ -69,7 +69,7 @@ pub struct Executor<H: Promises> {
 /// The whole mutable state of a queue.
 struct State<H: Promises> {
     /// Ids, waiting order, runners, running jobs, outcomes. Emptied by `free`.
-    sched: Scheduler<H::Runner, H::Value>,
+    sched: Scheduler<H::Runner, H::Kept>,
     /// `free()` was called: every method but `free` fails with [`Freed`].
     freed: bool,
 
@@ -375,7 +375,7 @@ impl<H: Promises> Executor<H> {
             self.arm_timer(&mut s); // its TTL deadline may be gone
         }
         drop(s);
-        r.map_err(|e| match e {
+        r.map(|kept| self.host.unkeep(kept)).map_err(|e| match e {
             Lookup::Code(code) => ResultError::Code(code),
             Lookup::Failed(fail) => ResultError::Failed(self.fail_value(fail)),
         })
@@ -404,15 +404,14 @@ impl<H: Promises> Executor<H> {
                 return Ok(self.host.promise(rx));
             }
             Some(Status::Succeeded | Status::Failed) => match s.sched.peek(id) {
-                Some(Ok(v)) => Ok(v.clone()),
-                Some(Err(fail)) => Err(fail.clone()),
-                None => Err(Fail::Thrown(self.host.error(ErrorCode::NotFound))),
+                Some(Ok(v)) => Ok(self.host.unkeep(v.clone())),
+                Some(Err(fail)) => Err(self.fail_value(fail.clone())),
+                None => Err(self.host.error(ErrorCode::NotFound)),
             },
-            None => Err(Fail::Thrown(self.host.error(ErrorCode::NotFound))),
+            None => Err(self.host.error(ErrorCode::NotFound)),
         };
         drop(s);
-        let settlement = now.map_err(|f| self.fail_value(f));
-        Ok(self.settled_promise(settlement))
+        Ok(self.settled_promise(now))
     }
 
     /// Go `Clear`: deletes every finished record; pending and running jobs keep theirs.
@@ -511,9 +510,9 @@ impl<H: Promises> Executor<H> {
     // ---- helpers shared by the submodules ------------------------------------------------
 
     /// The value a failure settles with: the thrown value, or a `QueueError`.
-    fn fail_value(&self, fail: Fail<H::Value>) -> H::Value {
+    fn fail_value(&self, fail: Fail<H::Kept>) -> H::Value {
         match fail {
-            Fail::Thrown(v) => v,
+            Fail::Thrown(v) => self.host.unkeep(v),
             Fail::Closed => self.host.error(ErrorCode::QueueClosed),
             Fail::Timeout => self.host.error(ErrorCode::Timeout),
         }

@@ -196,9 +196,9 @@ impl<H: Promises> Executor<H> {
     /// no waiter, listener, signal, retry or clock involved (so it is a first try's).
     fn record(&self, s: &mut State<H>, id: JobId, ran: Ran) {
         let value = if s.sched.config().track {
-            self.host.take_value()
+            self.host.take_kept()
         } else {
-            self.host.undefined()
+            self.host.keep(self.host.undefined())
         };
         let outcome = if ran == Ran::Value {
             Ok(value)
@@ -265,9 +265,9 @@ impl<H: Promises> Executor<H> {
             }
             let notify = s.notifies();
             let value = if notify || s.sched.config().track {
-                self.host.take_value()
+                self.host.take_kept()
             } else {
-                self.host.undefined()
+                self.host.keep(self.host.undefined())
             };
             let now = if s.timed { self.host.now() } else { 0.0 };
             let outcome = if ran == Ran::Value {
@@ -305,7 +305,8 @@ impl<H: Promises> Executor<H> {
         match delivery {
             None => self.retry_later(id, attempt),
             Some(outcome) => {
-                let settlement = outcome.map_err(|f| self.fail_value(f));
+                let settlement =
+                    outcome.map(|kept| self.host.unkeep(kept)).map_err(|f| self.fail_value(f));
                 self.deliver(id, settlement);
             }
         }

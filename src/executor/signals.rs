@@ -82,7 +82,7 @@ impl<H: Promises> Executor<H> {
                 let now = self.host.now();
                 s.sched.advance(now);
             }
-            let Some(was) = s.sched.cancel(id, reason.clone()) else {
+            let Some(was) = s.sched.cancel(id, self.host.keep(reason.clone())) else {
                 return false;
             };
             s.forget_backoff(id);

@@ -45,9 +45,7 @@ export function show(value) {
   return `\`${text}\` (${typeName(value)})`;
 }
 
-export function typeName(value) {
-  return value === null ? "null" : typeof value;
-}
+export const typeName = (value) => (value === null ? "null" : typeof value);
 
 /** ``Expected `name` to be what, got `value` (type)``, as a RangeError or a TypeError. */
 export function argError(range, name, what, value) {
@@ -162,9 +160,7 @@ export function unlisten(signal, onAbort) {
   }
 }
 
-export function newController() {
-  return new AbortController();
-}
+export const newController = () => new AbortController();
 
 /** Never throws: the signal's listeners are user code (their errors are reported). */
 export function abortWith(controller, reason) {
@@ -175,9 +171,7 @@ export function abortWith(controller, reason) {
   }
 }
 
-export function signalOf(controller) {
-  return controller.signal;
-}
+export const signalOf = (controller) => controller.signal;
 
 /** What a job's `run(ctx)` receives. `signal` is made on first read only (by Rust). */
 class JobContext {
@@ -274,7 +268,14 @@ export class Host {
     const chunk = i >= 0 ? this.chunks[i >> SHIFT] : undefined;
     if (chunk === undefined) return undefined;
     const runner = chunk[i & MASK];
-    if (empty) chunk[i & MASK] = undefined;
+    if (!empty) return runner;
+    chunk[i & MASK] = undefined;
+    // The first chunk emptied in id order goes at once: a drained queue keeps no chunk of
+    // empty entries (8 bytes a job, measured, until the next `grow`).
+    if (i === MASK && chunk.every((r) => r === undefined)) {
+      this.chunks.shift();
+      this.base += CHUNK;
+    }
     return runner;
   }
 
@@ -286,15 +287,9 @@ export class Host {
   /** 0 value, 2 thenable (`then` read once, as a promise would); a throwing getter throws. */
   classify(value) {
     this.out = value;
-    this.outThen = undefined;
-    if (value !== null && (typeof value === "object" || typeof value === "function")) {
-      const then = value.then;
-      if (typeof then === "function") {
-        this.outThen = then;
-        return 2;
-      }
-    }
-    return 0;
+    const then = value !== null && (typeof value === "object" || typeof value === "function") ? value.then : 0;
+    this.outThen = typeof then === "function" ? then : undefined;
+    return this.outThen ? 2 : 0;
   }
 
   /** Calls job `id`'s runner (its last use unless `keep`); returns 0 value, 1 threw (the
@@ -312,6 +307,15 @@ export class Host {
     }
     if (kind === 2) this.follow(id, attempt);
     return kind;
+  }
+
+  /** The value, taken, when it is an int32 (not -0), which a record keeps inline; else NaN
+   * (it stays for `takeValue`). */
+  takeInt() {
+    const v = this.out;
+    if (typeof v !== "number" || (v | 0) !== v || (v === 0 && 1 / v < 0)) return NaN;
+    this.out = undefined;
+    return v;
   }
 
   takeValue() {

@@ -41,6 +41,7 @@ pub(super) type Exec = Executor<JsHost>;
 /// | `entry` | no | no | - |
 /// | `releaseAll` | no | no | - |
 /// | `takeValue` | no | no | - |
+/// | `takeInt` | no | no | - |
 /// | `emit` | yes | yes: listeners | shim try |
 /// | `target` | no | no | - |
 /// | `missingGlobals` | no | no | - |
@@ -100,6 +101,8 @@ pub(super) mod shim {
         pub fn release_all(this: &HostShim);
         #[wasm_bindgen(method, js_class = Host, js_name = takeValue)]
         pub fn take_value(this: &HostShim) -> JsValue;
+        #[wasm_bindgen(method, js_class = Host, js_name = takeInt)]
+        pub fn take_int(this: &HostShim) -> f64;
         #[wasm_bindgen(method, js_class = Host)]
         pub fn emit(this: &HostShim, kind: u32, id: f64, value: &JsValue);
         /// The queue's own `EventTarget`.
@@ -321,9 +324,22 @@ impl JsHost {
 #[derive(Clone, Copy, Debug)]
 pub struct StoredRunner;
 
+/// A value as a finished job's record keeps it: an int32 inline, anything else as a JS value.
+/// Results are most often small integers; kept inline they cost no externref (the table slot,
+/// its free list and the crossing that makes it) and a record takes 12 bytes of wasm memory,
+/// where an externref record was measured at 34–49 bytes in all (Node 24, Chromium, Bun).
+#[derive(Clone, Debug)]
+pub enum Kept {
+    /// An int32 (never -0).
+    Int(i32),
+    /// Any other value.
+    Js(JsValue),
+}
+
 impl Host for JsHost {
     type Runner = StoredRunner;
     type Value = JsValue;
+    type Kept = Kept;
     type Controller = JsValue;
     type Listener = JsValue;
 
@@ -362,6 +378,28 @@ impl Host for JsHost {
 
     fn take_value(&self) -> JsValue {
         self.js.take_value()
+    }
+
+    fn take_kept(&self) -> Kept {
+        // One crossing for an int32 (no externref made); a second for anything else.
+        let n = self.js.take_int();
+        if n.is_nan() {
+            Kept::Js(self.js.take_value())
+        } else {
+            // An int32 by `takeInt`'s contract: the cast is exact.
+            Kept::Int(n as i32)
+        }
+    }
+
+    fn keep(&self, value: JsValue) -> Kept {
+        Kept::Js(value)
+    }
+
+    fn unkeep(&self, kept: Kept) -> JsValue {
+        match kept {
+            Kept::Int(n) => JsValue::from(n),
+            Kept::Js(value) => value,
+        }
     }
 
     fn follow(&self, _: JobId, _: u32) {

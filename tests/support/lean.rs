@@ -71,6 +71,7 @@ impl Lean {
 impl Host for Lean {
     type Runner = Kind;
     type Value = u64;
+    type Kept = u64;
     type Controller = ();
     type Listener = ();
 
@@ -104,6 +105,12 @@ impl Host for Lean {
     }
     fn release(&self, _: JobId) {
         self.releases.set(self.releases.get() + 1);
+    }
+    fn keep(&self, value: u64) -> u64 {
+        value
+    }
+    fn unkeep(&self, kept: u64) -> u64 {
+        kept
     }
     fn take_value(&self) -> u64 {
         self.takes.set(self.takes.get() + 1);

@@ -443,6 +443,7 @@ impl FakeHost {
 impl Host for FakeHost {
     type Runner = Job;
     type Value = V;
+    type Kept = V;
     type Controller = Rc<FakeSignal>;
     type Listener = u64;
 
@@ -517,6 +518,12 @@ impl Host for FakeHost {
         self.released_all.set(self.released_all.get() + 1);
     }
 
+    fn keep(&self, value: V) -> V {
+        value
+    }
+    fn unkeep(&self, kept: V) -> V {
+        kept
+    }
     fn take_value(&self) -> V {
         self.value
             .borrow_mut()

@@ -178,6 +178,35 @@ describe("tracking", () => {
     await q.stop();
   });
 
+  test("every value comes back as it was: int32s kept inline and all else (sync, promise, wait, thrown)", async () => {
+    // Records keep an int32 inline and any other value as a JS value: the edges of both.
+    const obj = { k: 1 };
+    const values = [0, -0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, -(2 ** 31) - 1, 0.5, -1.5, NaN,
+      Infinity, -Infinity, 1e300, "7", 7n, null, undefined, true, obj, [3]];
+    const q = new Queue(AsyncMode | TrackJobs);
+    q.start();
+    const sync = values.map((v) => q.push(() => v));
+    const later = values.map((v) => q.push(async () => v));
+    const thrown = values.map((v) => q.push(() => { throw v; }));
+    const waited = later.map((id) => q.wait(id));
+    await within(q.onIdle(), "onIdle");
+    const same = (got, want, what) => assert.ok(Object.is(got, want), `${what}: got ${String(got)}, want ${String(want)}`);
+    const settled = await Promise.all(waited);
+    values.forEach((v, i) => {
+      same(settled[i], v, `wait() of a promise job returning ${String(v)}`);
+      same(q.result(sync[i]), v, `result() of a sync job returning ${String(v)}`);
+      same(q.result(later[i]), v, `result() of a promise job returning ${String(v)}`);
+      let caught = "nothing thrown";
+      try {
+        q.result(thrown[i]);
+      } catch (e) {
+        caught = e;
+      }
+      same(caught, v, `result() of a job throwing ${String(v)}`);
+    });
+    await q.stop();
+  });
+
   test("result() deletes the record: status() is undefined afterwards", async () => {
     const q = new Queue({ track: true });
     q.start();
