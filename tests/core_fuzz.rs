@@ -351,7 +351,7 @@ impl Run {
         };
         if self.plain_turn() {
             // Nobody hears of the outcome on the plain path; the invariants check the rest.
-            self.s.finish_plain(id, outcome);
+            self.s.finish_plain(id, || outcome);
         } else {
             prop_assert_eq!(self.s.finish(id, outcome), want, "finish({})", id);
         }

@@ -418,19 +418,22 @@ impl<J, V> Scheduler<J, V> {
 
     /// [`finish`](Self::finish) while [`is_plain`](Self::is_plain), for an outcome nobody but
     /// the record hears of: recorded (tracking on) or forgotten; ignored for a job not running.
-    pub fn finish_plain(&mut self, id: JobId, outcome: Outcome<V>) {
+    /// `outcome` is asked for only when the record keeps it.
+    pub fn finish_plain(&mut self, id: JobId, outcome: impl FnOnce() -> Outcome<V>) {
         debug_assert!(self.is_plain());
-        let track = self.config.track;
         let Some(slot @ Slot::Running) = self.table.get_mut(id) else {
             return;
         };
-        *slot = if track { Slot::Done(outcome) } else { Slot::Gone };
         self.running -= 1;
-        if track {
+        if self.config.track {
+            *slot = Slot::Done(outcome());
             self.records += 1;
-        } else if id == self.table.base() {
+        } else {
+            *slot = Slot::Gone;
             // Only a slot at the front can start a run of gone slots to drop.
-            self.table.trim();
+            if id == self.table.base() {
+                self.table.trim_front();
+            }
         }
     }
 

@@ -195,20 +195,17 @@ impl<H: Promises> Executor<H> {
     /// [`finish`](Self::finish) of an outcome that only its record hears of ([`State::quiet`]):
     /// no waiter, listener, signal, retry or clock involved (so it is a first try's).
     fn record(&self, s: &mut State<H>, id: JobId, ran: Ran) {
-        let value = if s.sched.config().track {
-            self.host.take_kept()
-        } else {
-            self.host.keep(self.host.undefined())
-        };
-        let outcome = if ran == Ran::Value {
-            Ok(value)
-        } else {
-            Err(Fail::Thrown(value))
-        };
+        let outcome = |value| if ran == Ran::Value { Ok(value) } else { Err(Fail::Thrown(value)) };
         if s.sched.is_plain() {
-            s.sched.finish_plain(id, outcome);
+            // The value is taken from the host only when tracking keeps it.
+            s.sched.finish_plain(id, || outcome(self.host.take_kept()));
         } else {
-            let _settled = s.sched.finish(id, outcome);
+            let value = if s.sched.config().track {
+                self.host.take_kept()
+            } else {
+                self.host.keep(self.host.undefined())
+            };
+            let _settled = s.sched.finish(id, outcome(value));
         }
     }
 
