@@ -69,9 +69,16 @@ const total = bytes.length;
 console.log(`${file}: ${total} bytes`);
 for (const [kind, label, size] of sections) console.log(`  section ${kind}${kind === "custom" ? ` (${label})` : ""}: ${size}`);
 const crate = (name) => {
-  const m = name.replace(/^<|^_</, "").match(/^([a-z_][a-z0-9_]*)::/);
-  if (/^__wbg_|wasm_bindgen|__wbindgen|__externref/.test(name)) return "wasm-bindgen glue";
-  return m ? m[1] : name.startsWith("func[") ? "(unnamed)" : "(other)";
+  if (/ shim$|^queue_|^__wbg_queue/.test(name)) return "exports: Queue's methods (wasm-bindgen shims, with what they inline)";
+  if (/^__wbg_|__wbindgen|__externref|wasm_bindgen|^_ZN12wasm_bindgen/.test(name)) return "wasm-bindgen imports and runtime";
+  const m = name.replace(/^<+/, "").match(/^([a-z_][a-z0-9_]*)(\[[0-9a-f]+\])?::/);
+  if (!m) return name.startsWith("func[") ? "(unnamed)" : "(other)";
+  const c = m[1];
+  if (c === "gorqs") {
+    const part = name.match(/^<*gorqs::(\w+)/);
+    return `gorqs::${part ? part[1] : "?"}`;
+  }
+  return ["std", "core", "alloc", "__rustc"].includes(c) ? "std, core, alloc (formatting and panics included)" : c;
 };
 const byCrate = new Map();
 for (const f of funcs) byCrate.set(crate(f.name), (byCrate.get(crate(f.name)) ?? 0) + f.size);

@@ -151,24 +151,6 @@ impl<J, V> Chunks<J, V> {
         }
     }
 
-    /// Drops the front slot if it is gone; says whether it did.
-    #[inline]
-    fn pop_front_gone(&mut self) -> bool {
-        if self.len == 0 || !matches!(self.get(0), Slot::Gone) {
-            return false;
-        }
-        self.len -= 1;
-        self.head += 1;
-        if self.len == 0 {
-            self.chunks.clear();
-            self.head = 0;
-        } else if self.head == CHUNK {
-            self.chunks.pop_front();
-            self.head = 0;
-        }
-        true
-    }
-
     /// Drops the `Gone` slots at the front, a chunk's run at a time (a slot at a time measured
     /// ~100 instructions per finished job natively); returns how many. Slots left behind in
     /// the first chunk are `Gone` already: nothing to drop.
@@ -253,21 +235,6 @@ impl<J, V> JobTable<J, V> {
     /// freed as they go).
     pub(crate) fn trim(&mut self) {
         self.base += self.slots.trim_gone() as JobId;
-    }
-
-    /// [`trim`](Self::trim) when the front slot has just gone: drops it in a few instructions,
-    /// and looks further only when the next one is gone too (a serial queue's every job
-    /// passed through the whole `trim`: 6.5 % of a sync job's time in Node 24).
-    #[inline]
-    pub(crate) fn trim_front(&mut self) {
-        if !self.slots.pop_front_gone() {
-            self.trim();
-            return;
-        }
-        self.base += 1;
-        if self.slots.len > 0 && matches!(self.slots.get(0), Slot::Gone) {
-            self.trim();
-        }
     }
 
     /// Calls `f` with every slot and its id, front to back.

@@ -432,7 +432,7 @@ impl<J, V> Scheduler<J, V> {
             *slot = Slot::Gone;
             // Only a slot at the front can start a run of gone slots to drop.
             if id == self.table.base() {
-                self.table.trim_front();
+                self.table.trim();
             }
         }
     }
