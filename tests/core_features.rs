@@ -485,7 +485,8 @@ fn a_record_read_or_cleared_is_not_dropped_again() {
     assert_eq!(s.result(a), Ok(1));
     // a is read: the next TTL end is b's.
     assert_eq!(s.next_deadline(), Some(110.0));
-    assert_eq!(s.clear(), vec![b]);
+    assert_eq!(s.clear(), 1);
+    assert_eq!(s.status(b), None);
     assert_eq!(s.next_deadline(), None);
     s.finish_at(c, Ok(3), 20.0);
     assert_eq!(s.records(), 1);

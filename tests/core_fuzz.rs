@@ -427,7 +427,10 @@ impl Run {
                     self.m.leave(id, Left::Cleared);
                 }
                 self.m.finish_order.clear();
-                prop_assert_eq!(self.s.clear(), want, "clear()");
+                prop_assert_eq!(self.s.clear(), want.len(), "clear()");
+                for &id in &want {
+                    prop_assert_eq!(self.s.status(id), None, "status({}) after clear()", id);
+                }
             }
             Op::Stop => {
                 let dropped = self.m.ids(|s| matches!(s, St::Waiting { .. }));
