@@ -81,17 +81,29 @@ export function isAbortSignal(s) {
     has("addEventListener", "function") && has("removeEventListener", "function");
 }
 
-/** The values of the comma-separated `keys` of `object` (own or inherited; each getter run
- * once), in order. */
-export function fields(object, keys) {
-  return keys.split(",").map((key) => object[key]);
+// The imports below may throw (user code runs in them). None returns a JS object: wasm-bindgen
+// leaked a table slot for the return value of a `catch` import that threw (measured: one per
+// throw); they fill the array `into` instead.
+
+/** Pushes the values of the comma-separated `keys` of `object` (own or inherited; each getter
+ * run once) into `into`, in order. */
+export function fields(object, keys, into) {
+  for (const key of keys.split(",")) into.push(object[key]);
 }
 
-/** 0 when `value` is no iterable, else its items in an array. */
-export function toArray(value) {
-  return value !== null && value !== undefined && typeof value[Symbol.iterator] === "function"
-    ? Array.from(value)
-    : 0;
+/** Whether `value` is iterable; its items pushed into `into` when it is. */
+export function toArray(value, into) {
+  const iterable = value !== null && value !== undefined && typeof value[Symbol.iterator] === "function";
+  if (iterable) for (const item of value) into.push(item);
+  return iterable;
+}
+
+/** Whether `signal` is aborted (`Boolean(signal.aborted)`), its `reason` pushed into `into`
+ * when it is. */
+export function abortedReason(signal, into) {
+  const aborted = Boolean(signal.aborted);
+  if (aborted) into.push(signal.reason);
+  return aborted;
 }
 
 /** Reports an error nobody can catch, as the host reports a throwing event listener's. */
@@ -146,10 +158,11 @@ export function callBackoff(fn, attempt) {
   }
 }
 
-export function listen(signal, key, aborted) {
+/** Listens for `signal`'s abort; the listener pushed into `into` (for `unlisten`). */
+export function listen(signal, key, aborted, into) {
   const onAbort = () => aborted(key, signal.reason);
   signal.addEventListener("abort", onAbort, { once: true });
-  return onAbort;
+  into.push(onAbort);
 }
 
 export function unlisten(signal, onAbort) {
@@ -226,14 +239,9 @@ export class Host {
   }
 
   /** Rust opens the inbox; `close` ends it and gives the next id (what Rust absorbs). */
-  openInbox() {
-    this.open = true;
-  }
+  openInbox() { this.open = true; }
 
-  close() {
-    this.open = false;
-    return this.next;
-  }
+  close() { this.open = false; return this.next; }
 
   /** Stores the runner of the next id (a job Rust pushed itself, or `push`'s); its id. */
   put(runner) {
@@ -279,10 +287,7 @@ export class Host {
     return runner;
   }
 
-  releaseAll() {
-    this.chunks = [];
-    this.base = this.next;
-  }
+  releaseAll() { this.chunks = []; this.base = this.next; }
 
   /** 0 value, 2 thenable (`then` read once, as a promise would); a throwing getter throws. */
   classify(value) {

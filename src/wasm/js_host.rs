@@ -61,6 +61,7 @@ pub(super) type Exec = Executor<JsHost>;
 /// | `macrotask` | no | no | - |
 /// | `callBackoff` | yes | yes: the backoff function | shim try |
 /// | `listen` | yes | yes: `addEventListener` | catch |
+/// | `abortedReason` | yes | yes: the `aborted` and `reason` getters | catch |
 /// | `unlisten` | yes | yes: `removeEventListener` | shim try |
 /// | `newController` | no: `AbortController` checked at construction | no | - |
 /// | `abortWith` | yes | yes: abort listeners | shim try |
@@ -72,8 +73,9 @@ pub(super) type Exec = Executor<JsHost>;
 /// | `removeEventListener` | yes | yes: options getters | catch |
 /// | `dispatchEvent` | yes | yes: listeners | catch |
 ///
-/// A signal's `aborted` and `reason` (getters: user code) are read with js-sys's
-/// `Reflect.get`, itself a `catch` import.
+/// No `catch` import returns a JS object: wasm-bindgen 0.2.130 leaked the externref table
+/// slot of the return value each time one threw (`tests/stress/leak.mjs` saw the table double
+/// every few rounds); `fields`, `toArray`, `abortedReason` and `listen` fill an array given.
 pub(super) mod shim {
     use wasm_bindgen::prelude::*;
 
@@ -134,10 +136,14 @@ pub(super) mod shim {
         pub fn bad_runner(list: &JsValue) -> Result<f64, JsValue>;
         #[wasm_bindgen(js_name = isAbortSignal, catch)]
         pub fn is_abort_signal(value: &JsValue) -> Result<bool, JsValue>;
+        // A `catch` import returning a JS object leaked a table slot each time it threw
+        // (wasm-bindgen 0.2.130; tests/stress/leak.mjs): these fill an array given instead.
         #[wasm_bindgen(catch)]
-        pub fn fields(object: &JsValue, keys: &str) -> Result<JsValue, JsValue>;
+        pub fn fields(object: &JsValue, keys: &str, into: &js_sys::Array) -> Result<(), JsValue>;
         #[wasm_bindgen(js_name = toArray, catch)]
-        pub fn to_array(value: &JsValue) -> Result<JsValue, JsValue>;
+        pub fn to_array(value: &JsValue, into: &js_sys::Array) -> Result<bool, JsValue>;
+        #[wasm_bindgen(js_name = abortedReason, catch)]
+        pub fn aborted_reason(signal: &JsValue, into: &js_sys::Array) -> Result<bool, JsValue>;
         pub fn now() -> f64;
         pub fn macrotask(f: &js_sys::Function);
 
@@ -148,7 +154,8 @@ pub(super) mod shim {
             signal: &JsValue,
             key: f64,
             aborted: &js_sys::Function,
-        ) -> Result<JsValue, JsValue>;
+            into: &js_sys::Array,
+        ) -> Result<(), JsValue>;
         pub fn unlisten(signal: &JsValue, listener: &JsValue);
         #[wasm_bindgen(js_name = newController)]
         pub fn new_controller() -> JsValue;
@@ -464,15 +471,14 @@ impl Host for JsHost {
 
     fn aborted(&self, signal: &JsValue) -> Result<Option<JsValue>, JsValue> {
         // `Boolean(signal.aborted)`, and `signal.reason` when it is (getters: user code).
-        if js_sys::Reflect::get(signal, &JsValue::from_str("aborted"))?.is_truthy() {
-            js_sys::Reflect::get(signal, &JsValue::from_str("reason")).map(Some)
-        } else {
-            Ok(None)
-        }
+        let reason = js_sys::Array::new();
+        Ok(shim::aborted_reason(signal, &reason)?.then(|| reason.get(0)))
     }
 
     fn listen(&self, signal: &JsValue, key: JobId) -> Result<JsValue, JsValue> {
-        shim::listen(signal, key as f64, &self.aborted)
+        let listener = js_sys::Array::new();
+        shim::listen(signal, key as f64, &self.aborted, &listener)?;
+        Ok(listener.get(0))
     }
 
     fn unlisten(&self, signal: &JsValue, listener: JsValue) {

@@ -33,7 +33,8 @@ fn bad_range(name: &str, what: &str, value: &JsValue) -> JsValue {
 /// Reads the fields `keys` of an object, in order. The shim reads them inside a `try` (own
 /// or inherited, each getter once): a getter that throws comes back as what it threw.
 fn read<const N: usize>(object: &JsValue, keys: &'static str) -> Result<[JsValue; N], JsValue> {
-    let values: js_sys::Array = shim::fields(object, keys)?.into();
+    let values = js_sys::Array::new();
+    shim::fields(object, keys, &values)?;
     Ok(std::array::from_fn(|i| values.get(i as u32)))
 }
 

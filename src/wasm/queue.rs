@@ -242,13 +242,12 @@ impl Queue {
     #[wasm_bindgen(js_name = pushAll)]
     pub fn push_all(&self, runners: JsValue, options: JsValue) -> Result<Array, JsValue> {
         self.exec.is_running().map_err(freed_error)?;
-        let list = shim::to_array(&runners)?;
-        if !Array::is_array(&list) {
+        let list = Array::new();
+        if !shim::to_array(&runners, &list)? {
             return Err(type_error(
                 "Expected `runners` to be an iterable of runners",
             ));
         }
-        let list: Array = list.into();
         // One crossing checks them all: the index of the first that is no runner.
         let bad = shim::bad_runner(&list)?;
         if bad >= 0.0 {

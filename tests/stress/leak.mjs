@@ -36,6 +36,7 @@ const HEAP_TOLERANCE = 0.1;
 
 let Queue;
 let wasmBytes;
+let tableSize = () => 0;
 let wasmLabel = "wasm memory";
 try {
   ({ Queue } = await import("../../pkg/src/index.js"));
@@ -43,6 +44,8 @@ try {
   const exports = initSync({ module: new Uint8Array(0) });
   if (!(exports && exports.memory instanceof WebAssembly.Memory)) throw new Error("no memory export");
   wasmBytes = () => exports.memory.buffer.byteLength;
+  // wasm-bindgen's table of the JS values Rust holds: a value never let go keeps its slot.
+  if (exports.__wbindgen_externrefs instanceof WebAssembly.Table) tableSize = () => exports.__wbindgen_externrefs.length;
 } catch (e) {
   console.log(`leak: cannot read the wasm memory directly (${e.message}); using process external memory`);
   ({ Queue } = await import("../../pkg/dist/gorqs.mjs"));
@@ -166,6 +169,7 @@ console.log(`leak: ${ROUNDS} rounds of ${JOBS} tracked jobs on one queue (after 
 console.log(`leak: start: ${wasmLabel} ${mb(wasm0)}, heap ${mb(heap0)}`);
 const wasm = [];
 const heap = [];
+const table = [];
 for (let r = 1; r <= ROUNDS; r++) {
   const t0 = Date.now();
   const read = await round(q, r);
@@ -173,8 +177,9 @@ for (let r = 1; r <= ROUNDS; r++) {
   const w = wasmBytes();
   wasm.push(w);
   heap.push(h);
+  table.push(tableSize());
   console.log(
-    `leak: round ${String(r).padStart(2)}: ${wasmLabel} ${mb(w)}, heap ${mb(h)} ` +
+    `leak: round ${String(r).padStart(2)}: ${wasmLabel} ${mb(w)}, heap ${mb(h)}, externref table ${tableSize()} ` +
       `(${h >= heap0 ? "+" : ""}${(((h - heap0) / heap0) * 100).toFixed(1)}%), ` +
       `${JOBS} jobs, ${read} read, rest cleared, ${Date.now() - t0} ms`,
   );
@@ -188,6 +193,11 @@ if (listenerThrows < (ROUNDS + 2) * FAULTS) problems.push(`only ${listenerThrows
 const settled = wasm[SETTLE_ROUND - 1];
 const grew = wasm.slice(SETTLE_ROUND - 1).some((w) => w !== settled);
 if (grew) problems.push(`${wasmLabel} kept growing after round ${SETTLE_ROUND}: ${wasm.map(mb).join(", ")}`);
+// A JS value Rust never lets go of keeps its table slot: the table grows (by doubling) only
+// when every slot is taken. (A throwing `catch` import leaked one slot per throw.)
+if (table.slice(SETTLE_ROUND - 1).some((n) => n !== table[SETTLE_ROUND - 1])) {
+  problems.push(`the externref table kept growing after round ${SETTLE_ROUND}: ${table.join(", ")}`);
+}
 // The floor of the last three rounds: GC timing moves single readings by a few hundred KB
 // (bytecode and feedback kept or flushed), while a leak raises the floor round after round.
 const heapEnd = Math.min(...heap.slice(-3));
