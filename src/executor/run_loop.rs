@@ -109,20 +109,25 @@ impl<H: Promises> Executor<H> {
             let (id, runner, attempt, keep, active, empty) = {
                 let mut s = self.state();
                 s.draining = true;
+                // Looked at once per job: recording a plain job's outcome keeps the state plain.
+                let mut plain = s.plain();
                 if let Some((id, ran)) = last.take() {
-                    if s.quiet() {
+                    if plain {
+                        self.record_plain(&mut s, id, ran);
+                    } else if s.quiet() {
                         self.record(&mut s, id, ran);
                     } else {
                         drop(s);
                         self.finish(id, 1, ran);
                         s = self.state();
+                        plain = s.plain();
                     }
                 }
                 if s.freed || !self.may_continue(&mut s) {
                     s.draining = false;
                     break;
                 }
-                let next = if s.plain() {
+                let next = if plain {
                     // The plain path: no retry, clock, event or priority to look at.
                     s.idle_fired = false;
                     s.sched.start_plain().map(|st| (st.id, st.job, 1, false, false, false))
@@ -195,18 +200,21 @@ impl<H: Promises> Executor<H> {
     /// [`finish`](Self::finish) of an outcome that only its record hears of ([`State::quiet`]):
     /// no waiter, listener, signal, retry or clock involved (so it is a first try's).
     fn record(&self, s: &mut State<H>, id: JobId, ran: Ran) {
-        let outcome = |value| if ran == Ran::Value { Ok(value) } else { Err(Fail::Thrown(value)) };
         if s.sched.is_plain() {
-            // The value is taken from the host only when tracking keeps it.
-            s.sched.finish_plain(id, || outcome(self.host.take_kept()));
-        } else {
-            let value = if s.sched.config().track {
-                self.host.take_kept()
-            } else {
-                self.host.keep(self.host.undefined())
-            };
-            let _settled = s.sched.finish(id, outcome(value));
+            return self.record_plain(s, id, ran);
         }
+        let value = if s.sched.config().track {
+            self.host.take_kept()
+        } else {
+            self.host.keep(self.host.undefined())
+        };
+        let _settled = s.sched.finish(id, outcome(ran, value));
+    }
+
+    /// [`record`](Self::record) while the scheduler is plain: the value is taken from the host
+    /// only when tracking keeps it.
+    fn record_plain(&self, s: &mut State<H>, id: JobId, ran: Ran) {
+        s.sched.finish_plain(id, || outcome(ran, self.host.take_kept()));
     }
 
     /// End of a pass: the timer, and whoever watches the queue's state.
@@ -397,5 +405,14 @@ impl<H: Promises> Executor<H> {
             }
         }
         self.check_watchers();
+    }
+}
+
+/// A synchronous outcome's value as the scheduler records it.
+fn outcome<V>(ran: Ran, value: V) -> crate::core::Outcome<V> {
+    if ran == Ran::Value {
+        Ok(value)
+    } else {
+        Err(Fail::Thrown(value))
     }
 }
