@@ -12,27 +12,6 @@ export CARGO_TERM_COLOR=never
 bash scripts/setup.sh || { echo "setup failed"; exit 1; }
 bash scripts/build.sh || { echo "build failed"; exit 1; }
 
-# Cargo keeps the output of its rustc probes in target/.rustc_info.json, a failed one
-# included. On this machine a probe failed now and then with its input garbled by another
-# rustc's diagnostics (seen three times in a row under `cargo clippy` right after this script's
-# native suite; never when run by hand), and the cached failure then failed every later cargo
-# command (clippy, wasm-pack, the fuzzers, cargo deny). A command that fails so runs once more
-# with the cache gone.
-run_once_more_if_probe_failed() {
-  local log rc
-  log=$(mktemp)
-  "$@" 2>&1 | tee "$log"
-  rc=${PIPESTATUS[0]}
-  if [ "$rc" -ne 0 ] && grep -q "to learn about target-specific information" "$log"; then
-    echo "(cargo's cached rustc probe failed: running once more without target/.rustc_info.json)"
-    find . -name .rustc_info.json -not -path "./node_modules/*" -delete
-    "$@"
-    rc=$?
-  fi
-  rm -f "$log"
-  return "$rc"
-}
-
 passed=0
 failed=0
 failures=()
@@ -43,7 +22,7 @@ suite() {
   echo
   echo "=== $name: $*"
   local start=$SECONDS
-  if run_once_more_if_probe_failed "$@"; then
+  if "$@"; then
     passed=$((passed + 1))
     echo "=== $name: ok ($((SECONDS - start)) s)"
   else
