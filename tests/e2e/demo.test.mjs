@@ -146,6 +146,15 @@ const barCount = (name, n) =>
     { polling: 20, timeout: 2000 },
   );
 
+/** Waits until the panel shows more than `pushed` jobs pushed (it renders on the next animation
+ * frame: a look before that saw the old counters). */
+const shownPushed = (name, pushed) =>
+  page.waitForFunction(
+    ([q, n]) => Number(document.querySelector(`[data-queue=${q}] .counter-pushed`).textContent) > n,
+    [name, pushed],
+    { polling: 20, timeout: 5000 },
+  );
+
 const idle = (name) =>
   page.waitForFunction(
     (n) => {
@@ -195,8 +204,10 @@ test("a burst runs one at a time in the sync queue and interleaved in the async 
   await settings("sync", { min: 40, max: 160, fail: 20 });
   await settings("async", { min: 60, max: 260, fail: 20 });
 
+  const [s0, a0] = await Promise.all([counters("sync"), counters("async")]);
   await page.click("#sync-push-burst");
   await page.click("#async-push-burst");
+  await Promise.all([shownPushed("sync", s0.pushed), shownPushed("async", a0.pushed)]);
 
   // Poll the counters while the jobs run: the sum must hold at every moment.
   const snapshots = [];
@@ -346,7 +357,11 @@ test("changing the async concurrency takes effect", async () => {
   await idle("async");
   await setInput("#async-concurrency", 2);
   await settings("async", { min: 80, max: 120, fail: 0 });
+  const before = (await counters("async")).pushed;
   await page.click("#async-push-burst");
+  // Watch it drain from the render that shows it (a first look before that render saw nothing
+  // pending and ended the watch with a peak of 0).
+  await shownPushed("async", before);
   let peak = 0;
   for (;;) {
     const a = await counters("async");
