@@ -122,8 +122,6 @@ impl<J, V> Chunks<J, V> {
     /// Appends `n` slots made by `make`, a chunk's run at a time (a `push_back` per slot
     /// measured ~8 % of a serial sync job's time in Node 24: a bounds check and a branch per
     /// slot).
-    // Out of line: called once per batch, from two places (inlined, +1.2 KB of module).
-    #[inline(never)]
     fn extend(&mut self, mut n: usize, mut make: impl FnMut() -> Slot<J, V>) {
         while n > 0 {
             let room = match self.chunks.back() {
