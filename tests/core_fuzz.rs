@@ -71,6 +71,12 @@ enum Op {
     },
     StartNext,
     Pump,
+    /// A run of plain jobs as the JS host makes it (untracked and plain; else a `StartNext`):
+    /// at most `max` jobs, of which `ran % n + 1` go.
+    PlainRun {
+        max: u8,
+        ran: u8,
+    },
     /// Finishes a running job (picked by index).
     Finish {
         pick: usize,
@@ -336,6 +342,42 @@ impl Run {
         Ok(Some(id))
     }
 
+    /// A run (`start_plain_run`, `advance_plain_run`) while the scheduler is plain and
+    /// untracked: it starts what `start_next` would and counts the FIFO jobs waiting right
+    /// behind it; then `ran % n + 1` of them went, each before the last finished with a value.
+    fn plain_run(&mut self, max: u32, ran: u32) -> Result<(), TestCaseError> {
+        if !self.s.is_plain() || self.m.track {
+            return self.start_one().map(|_| ());
+        }
+        let want = if self.m.can_start() { self.m.best_waiting() } else { None };
+        let Some((Started { id: first, job }, n)) = self.s.start_plain_run(max) else {
+            prop_assert_eq!(None::<JobId>, want, "start_plain_run() said no");
+            return Ok(());
+        };
+        prop_assert_eq!(Some(first), want, "start_plain_run() picked not the best waiting job");
+        prop_assert_eq!(job, token(first), "start_plain_run() handed over another job's runner");
+        let end = self.m.next_id();
+        let behind = (first + 1..end)
+            .take(max.saturating_sub(1) as usize)
+            .take_while(|&id| matches!(self.m.st(id), St::Waiting { .. }))
+            .count();
+        prop_assert_eq!(n as usize, 1 + behind, "start_plain_run({}) from job {}", max, first);
+        let k = ran % n + 1;
+        let last = first + JobId::from(k) - 1;
+        for id in first..=last {
+            let j = self.m.job_mut(id);
+            j.st = St::Running { deadline: None };
+            j.started = true;
+            self.m.starts.push(id);
+            if id < last {
+                let v = self.m.value();
+                self.m.settle(id, Ok(v));
+            }
+        }
+        self.s.advance_plain_run(first, k);
+        Ok(())
+    }
+
     fn finish(&mut self, id: JobId, ok: bool) -> Result<(), TestCaseError> {
         let v = self.m.value();
         let outcome: Outcome<V> = if ok { Ok(v) } else { Err(Fail::Thrown(v)) };
@@ -383,6 +425,7 @@ impl Run {
                 self.start_one()?;
             }
             Op::Pump => while self.start_one()?.is_some() {},
+            Op::PlainRun { max, ran } => self.plain_run(u32::from(max), u32::from(ran))?,
             Op::Finish { pick, ok } => {
                 let running = self.m.ids(|s| matches!(s, St::Running { .. }));
                 if !running.is_empty() {
@@ -708,6 +751,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (1u8..40, priority()).prop_map(|(n, prio)| Op::Burst { n, prio }),
         6 => Just(Op::StartNext),
         3 => Just(Op::Pump),
+        3 => (any::<u8>(), any::<u8>()).prop_map(|(max, ran)| Op::PlainRun { max, ran }),
         10 => (any::<usize>(), prop::bool::weighted(0.7)).prop_map(|(pick, ok)| Op::Finish { pick, ok }),
         2 => (id_sel(), any::<bool>()).prop_map(|(id, ok)| Op::FinishAny { id, ok }),
         2 => any::<u64>().prop_map(|ok_mask| Op::RunAll { ok_mask }),
@@ -790,7 +834,7 @@ fn decode(data: &[u8]) -> ((Config, f64), Vec<Op>) {
             6..=8 => IdSel::Near(b.u16()),
             _ => IdSel::Wild(b.u16()),
         };
-        let op = match b.u8() % 17 {
+        let op = match b.u8() % 18 {
             0 | 1 => Op::Push { prio: b.pick(&PRIORITIES), timeout: b.pick(&TIMEOUTS) },
             2 => Op::Burst { n: b.u8() % 40, prio: b.pick(&PRIORITIES) },
             3 => Op::StartNext,
@@ -805,6 +849,7 @@ fn decode(data: &[u8]) -> ((Config, f64), Vec<Op>) {
             13 => Op::Start,
             14 => Op::Advance { dt: b.pick(&DTS) },
             15 => Op::SetPriority { id: id(&mut b), prio: b.pick(&PRIORITIES) },
+            16 => Op::PlainRun { max: b.u8(), ran: b.u8() },
             _ => match b.u8() % 3 {
                 0 => Op::SetPaused(true),
                 1 => Op::SetPaused(false),

@@ -7,13 +7,17 @@
 //! here, on any machine, with no timing involved. What a job costs in crossings (wasm build):
 //! - a plain push: none, taken by the JS host while the executor's inbox is open (the first
 //!   push of a batch crosses once to open it, the batch is taken over in one crossing);
-//! - a synchronous job: one call out (`invoke`: run it, classify the outcome);
-//! - a promise job: that, plus one `follow` out and one `settle` callback in;
+//! - an untracked synchronous plain job: a share of one call out (`runFrom`: the JS host runs
+//!   the FIFO jobs waiting in id order one after another, up to the next clock read, until
+//!   one does not return a value or a call into the queue cuts the run);
+//! - any other job: one call out (`invoke` or a run of one: run it, classify the outcome);
+//! - a promise job: that, plus one `settle` callback in (the JS host follows the thenable
+//!   itself: `follow` is no crossing);
 //! - a tracked job (or one whose value a listener or waiter needs): one `take_value` more.
 //!
-//! Counts are exact where the design says so (one `call` per job, no `take_value` for
-//! untracked jobs) and bounded where they are amortised (clock reads, the storage growing
-//! once).
+//! Counts are exact where the design says so (one crossing per promise job, no `take_value`
+//! for untracked jobs) and bounded where they are amortised (runs of sync jobs, clock reads,
+//! the storage growing once).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -72,6 +76,7 @@ fn counted(exec: &Executor<Lean>, round: impl Fn(&Executor<Lean>)) -> Counts {
 #[derive(Debug, Default, Clone, Copy)]
 struct Counts {
     calls: u64,
+    crossings: u64,
     takes: u64,
     follows: u64,
     nows: u64,
@@ -89,6 +94,7 @@ impl Counts {
     fn of(h: &Lean) -> Counts {
         Counts {
             calls: h.calls.get(),
+            crossings: h.crossings.get(),
             takes: h.takes.get(),
             follows: h.followed.get(),
             nows: h.nows.get(),
@@ -105,6 +111,7 @@ impl Counts {
     fn minus(self, b: &Counts) -> Counts {
         Counts {
             calls: self.calls - b.calls,
+            crossings: self.crossings - b.crossings,
             takes: self.takes - b.takes,
             follows: self.follows - b.follows,
             nows: self.nows - b.nows,
@@ -193,10 +200,12 @@ fn assert_lean(what: &str, c: &Counts) {
 }
 
 #[test]
-fn s1_serial_sync_jobs_one_call_each_no_value_fetched_no_allocation() {
+fn s1_serial_sync_jobs_run_in_runs_no_value_fetched_no_allocation() {
     let exec = queue(Some(1), false);
     let c = counted(&exec, round(Kind::Value, false));
-    assert_eq!(c.calls, N, "one call per job");
+    assert_eq!(c.calls, N, "every job runs once");
+    // Runs of up to MAX_STRIDE (512) jobs between clock reads: one crossing each.
+    assert!(c.crossings <= N / 256, "{} crossings to run {N} sync jobs", c.crossings);
     assert_eq!(
         c.takes, 0,
         "untracked values are never fetched from the host"
@@ -211,6 +220,7 @@ fn s2_serial_promise_jobs_one_call_and_one_follow_each() {
     let exec = queue(Some(1), false);
     let c = counted(&exec, round(Kind::Thenable, false));
     assert_eq!(c.calls, N);
+    assert_eq!(c.crossings, N, "one crossing per promise job");
     assert_eq!(c.follows, N, "one follow per promise job");
     assert_eq!(c.takes, 0);
     assert_lean("S2", &c);
@@ -221,6 +231,7 @@ fn s3_unbounded_promise_jobs_settled_out_of_order() {
     let exec = queue(None, false);
     let c = counted(&exec, round(Kind::Thenable, true));
     assert_eq!(c.calls, N);
+    assert_eq!(c.crossings, N, "one crossing per promise job");
     assert_eq!(c.follows, N);
     assert_eq!(c.takes, 0);
     assert_lean("S3", &c);
@@ -239,6 +250,7 @@ fn s4_tracked_results_one_value_fetch_each_and_reading_them_back_allocates_nothi
     });
     assert!(first >= 1);
     assert_eq!(c.calls, N);
+    assert_eq!(c.crossings, N, "one crossing per promise job");
     assert_eq!(c.takes, N, "a tracked job's value is fetched once");
     assert_lean("S4", &c);
 }

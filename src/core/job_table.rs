@@ -259,6 +259,33 @@ impl<J, V> JobTable<J, V> {
         None
     }
 
+    /// How many of the slots right after job `id`'s (at most `max`) wait in FIFO order, up to
+    /// the first that does not.
+    pub(crate) fn waiting_fifo_after(&self, id: JobId, max: usize) -> usize {
+        let Some(i) = self.index(id) else { return 0 };
+        let end = self.slots.len.min(i + 1 + max);
+        (i + 1..end)
+            .take_while(|&j| matches!(self.slots.get(j), Slot::Waiting { heaped: false, .. }))
+            .count()
+    }
+
+    /// A run of jobs the host ran one after another, `first` to `last`, ended at `last`: the
+    /// slots before it go, and `last`'s is running. Returns how many slots the run took (0
+    /// when `first..=last` is not in the store).
+    pub(crate) fn forget_run(&mut self, first: JobId, last: JobId) -> usize {
+        let (Some(i), Some(j)) = (self.index(first), self.index(last)) else {
+            return 0;
+        };
+        if j < i {
+            return 0;
+        }
+        for k in i..j {
+            *self.slots.get_mut(k) = Slot::Gone;
+        }
+        *self.slots.get_mut(j) = Slot::Running;
+        j - i + 1
+    }
+
     /// The first id at or after `from` whose slot is waiting in FIFO order (not heaped).
     pub(crate) fn next_fifo_waiting(&self, from: JobId) -> JobId {
         let start = from.max(self.base);

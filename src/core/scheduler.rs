@@ -416,6 +416,39 @@ impl<J, V> Scheduler<J, V> {
         Some(Started { id, job })
     }
 
+    /// [`start_plain`](Self::start_plain), and how many jobs the host may run one after
+    /// another from the one started (it included, at most `max`): the FIFO jobs waiting right
+    /// behind it, in id order with none missing. The others stay waiting until
+    /// [`advance_plain_run`](Self::advance_plain_run) says they started.
+    pub fn start_plain_run(&mut self, max: u32) -> Option<(Started<J>, u32)> {
+        let started = self.start_plain()?;
+        let n = self.table.waiting_fifo_after(started.id, max.saturating_sub(1) as usize);
+        // `n < max`, a u32: the cast is exact.
+        Some((started, 1 + n as u32))
+    }
+
+    /// The run started by [`start_plain_run`](Self::start_plain_run) at `first` went on to
+    /// job `first + ran - 1` (`ran` ≥ 1), which is running now: every job before it returned a
+    /// value that nobody hears of (tracking off, the scheduler plain), and is forgotten.
+    pub fn advance_plain_run(&mut self, first: JobId, ran: u32) {
+        debug_assert!(self.is_plain() && !self.config.track);
+        if ran <= 1 {
+            return;
+        }
+        let last = first + JobId::from(ran) - 1;
+        // `first` was running; the jobs after it, up to `last`, were waiting.
+        // Every slot of the run is in the store (0: a bad `ran`, nothing changed).
+        let gone = self.table.forget_run(first, last);
+        if gone == 0 {
+            return;
+        }
+        self.waiting -= gone - 1;
+        self.cursor = last + 1;
+        if first == self.table.base() {
+            self.table.trim();
+        }
+    }
+
     /// [`finish`](Self::finish) while [`is_plain`](Self::is_plain), for an outcome nobody but
     /// the record hears of: recorded (tracking on) or forgotten; ignored for a job not running.
     /// `outcome` is asked for only when the record keeps it.

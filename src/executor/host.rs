@@ -91,6 +91,24 @@ pub trait Host {
     /// [`release`](Self::release); otherwise the call is the runner's last use.
     fn call(&self, runner: &Self::Runner, id: JobId, attempt: u32, keep: bool) -> Ran;
 
+    /// Runs jobs `first`, `first + 1`, … one after another, each as [`call`](Self::call)
+    /// would its first try (the runner's last use), at most `n`, while each returns a plain
+    /// value and the executor does not [`cut_run`](Self::cut_run) the run; returns how many
+    /// ran and how the last one ended. The executor asks for `n` > 1 only for FIFO jobs
+    /// waiting in id order whose values nobody hears of (tracking off, no listener, no
+    /// waiter): jobs a JS host can start without a crossing each. `runner` is `first`'s. A
+    /// host that does not store runners itself runs `first` alone (the default).
+    fn run_from(&self, runner: &Self::Runner, first: JobId, n: u32) -> (u32, Ran) {
+        let _ = n;
+        (1, self.call(runner, first, 1, false))
+    }
+    /// The executor was entered (a method of the queue, a callback) during a run of
+    /// [`run_from`](Self::run_from) that began at `first`: the run ends after the job running
+    /// now, whose id this returns, so that the executor sees every job of the run as it is.
+    fn cut_run(&self, first: JobId) -> JobId {
+        first
+    }
+
     // ---- pushes taken by the host itself (the JS host's push fast path) -------------------
     // The JS host keeps the runners in a JS array keyed by job id, and, while the executor has
     // opened its inbox, takes plain pushes (no options) there without a boundary crossing:

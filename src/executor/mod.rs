@@ -82,6 +82,14 @@ struct State<H: Promises> {
     spent: bool,
     /// The next drive starts a new slice (work arrived at a queue with nothing running).
     fresh: bool,
+    /// A run of [`Host::run_from`] that began at this job is on the stack: which of its jobs
+    /// started is known once it returns or [`cut_run`](Self::cut_run) asks.
+    run_first: Option<JobId>,
+    /// The most jobs the next run may have: doubled after a run that ran all it was given,
+    /// else one more than the last ran. (Counting the jobs waiting behind a run's first walks
+    /// their slots: given the whole stride each time, serial promise jobs, each ending its
+    /// run, measured 2.5x slower per job in Node 24.)
+    run_len: u32,
     /// The current slice ends at this time.
     slice_end: f64,
     /// Jobs since the last clock read, and how many between reads.
@@ -132,6 +140,8 @@ impl<H: Promises> Executor<H> {
             draining: false,
             spent: false,
             fresh: false,
+            run_first: None,
+            run_len: 2,
             slice_end: f64::NEG_INFINITY,
             count: 0,
             stride: 1,
@@ -167,10 +177,26 @@ impl<H: Promises> Executor<H> {
     #[inline(always)]
     fn state(&self) -> RefMut<'_, State<H>> {
         let mut s = self.state.borrow_mut();
-        if self.host.inbox_open() {
-            self.absorb(&mut s);
+        // (One branch and call site for both: a second one at each of the ~60 borrows
+        // measured +0.15 KB gzip.)
+        if self.host.inbox_open() | s.run_first.is_some() {
+            self.on_entry(&mut s);
         }
         s
+    }
+
+    /// What an entry does first, before anyone reads or changes the state: takes over the
+    /// pushes the host took itself, and ends a run of jobs the host is making (see
+    /// [`Host::run_from`]) after the job running now.
+    #[cold]
+    #[inline(never)]
+    fn on_entry(&self, s: &mut State<H>) {
+        self.absorb(s);
+        if let Some(first) = s.run_first.take() {
+            let at = self.host.cut_run(first);
+            let ran = at.saturating_sub(first).saturating_add(1);
+            s.sched.advance_plain_run(first, u32::try_from(ran).unwrap_or(u32::MAX));
+        }
     }
 
     /// Borrows the state of a live queue.

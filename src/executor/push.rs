@@ -164,8 +164,6 @@ impl<H: Promises> Executor<H> {
 
     /// Takes over the pushes the host took since its inbox opened: plain FIFO jobs, with the
     /// ids the host already returned. One flag load while the inbox is closed.
-    #[cold]
-    #[inline(never)]
     pub(super) fn absorb(&self, s: &mut State<H>) {
         if !self.host.inbox_open() {
             return;

@@ -106,7 +106,7 @@ impl<H: Promises> Executor<H> {
         // (Every `break` comes after that borrow took it: none is left after the loop.)
         let mut last: Option<(JobId, Ran)> = None;
         loop {
-            let (id, runner, attempt, keep, active, empty) = {
+            let (id, runner, attempt, keep, active, empty, run) = {
                 let mut s = self.state();
                 s.draining = true;
                 // Looked at once per job: recording a plain job's outcome keeps the state plain.
@@ -128,11 +128,23 @@ impl<H: Promises> Executor<H> {
                     break;
                 }
                 let next = if plain {
-                    // The plain path: no retry, clock, event or priority to look at.
+                    // The plain path: no retry, clock, event or priority to look at. Untracked,
+                    // the host may run the FIFO jobs behind this one too, up to the next clock
+                    // read, without a crossing each (see `Host::run_from`).
                     s.idle_fired = false;
-                    s.sched.start_plain().map(|st| (st.id, st.job, 1, false, false, false))
+                    let max = if s.sched.config().track {
+                        1
+                    } else {
+                        (s.stride - s.count).min(s.run_len).max(1)
+                    };
+                    let next = s.sched.start_plain_run(max);
+                    if let Some((st, n)) = &next {
+                        s.run_first = (*n > 1).then_some(st.id);
+                    }
+                    next.map(|(st, n)| (st.id, st.job, 1, false, false, false, n))
                 } else {
                     self.start_featured(&mut s)
+                        .map(|(id, job, attempt, keep, active, empty)| (id, job, attempt, keep, active, empty, 0))
                 };
                 let Some(next) = next else {
                     s.draining = false;
@@ -154,7 +166,22 @@ impl<H: Promises> Executor<H> {
                     break;
                 }
             }
-            let ran = self.host.call(&runner, id, attempt, keep);
+            let (id, ran) = if run == 0 {
+                (id, self.host.call(&runner, id, attempt, keep))
+            } else {
+                let (ran_n, ran) = self.host.run_from(&runner, id, run);
+                if run > 1 {
+                    // The jobs the run started before its last are done (unless a call into
+                    // the queue cut the run and said so already).
+                    let mut s = self.state.borrow_mut();
+                    if let Some(first) = s.run_first.take() {
+                        s.sched.advance_plain_run(first, ran_n);
+                    }
+                    s.count += ran_n.saturating_sub(1);
+                    s.run_len = if ran_n >= run { run.saturating_mul(2) } else { ran_n + 1 };
+                }
+                (id + JobId::from(ran_n.max(1)) - 1, ran)
+            };
             drop(runner);
             match ran {
                 Ran::Thenable => self.host.follow(id, attempt),

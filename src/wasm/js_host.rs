@@ -34,6 +34,8 @@ pub(super) type Exec = Executor<JsHost>;
 /// |---|---|---|---|
 /// | `Host` (constructor) | no: `missingGlobals` checked first | no | - |
 /// | `invoke` | yes | yes: `run()`, a thenable's `then()` | shim try |
+/// | `runFrom` | yes | yes: `run()`, a thenable's `then()` | shim try |
+/// | `cut` | no | no | - |
 /// | `openInbox` | no | no | - |
 /// | `close` | no | no | - |
 /// | `put` | no | no | - |
@@ -62,7 +64,6 @@ pub(super) type Exec = Executor<JsHost>;
 /// | `callBackoff` | yes | yes: the backoff function | shim try |
 /// | `listen` | yes | yes: `addEventListener` | catch |
 /// | `abortedReason` | yes | yes: the `aborted` and `reason` getters | catch |
-/// | `unlisten` | yes | yes: `removeEventListener` | shim try |
 /// | `newController` | no: `AbortController` checked at construction | no | - |
 /// | `abortWith` | yes | yes: abort listeners | shim try |
 /// | `signalOf` | no | no | - |
@@ -88,6 +89,11 @@ pub(super) mod shim {
         pub fn new(settle: &js_sys::Function, signal_for: &js_sys::Function) -> HostShim;
         #[wasm_bindgen(method, js_class = Host)]
         pub fn invoke(this: &HostShim, id: f64, attempt: u32, keep: bool) -> u32;
+        /// 4 × how many jobs ran + the last one's kind (see host.js `runFrom`).
+        #[wasm_bindgen(method, js_class = Host, js_name = runFrom)]
+        pub fn run_from(this: &HostShim, first: f64, n: u32) -> u32;
+        #[wasm_bindgen(method, js_class = Host)]
+        pub fn cut(this: &HostShim) -> f64;
         #[wasm_bindgen(method, js_class = Host, js_name = openInbox)]
         pub fn open_inbox(this: &HostShim);
         #[wasm_bindgen(method, js_class = Host)]
@@ -156,7 +162,6 @@ pub(super) mod shim {
             aborted: &js_sys::Function,
             into: &js_sys::Array,
         ) -> Result<(), JsValue>;
-        pub fn unlisten(signal: &JsValue, listener: &JsValue);
         #[wasm_bindgen(js_name = newController)]
         pub fn new_controller() -> JsValue;
         #[wasm_bindgen(js_name = abortWith)]
@@ -354,6 +359,19 @@ impl Host for JsHost {
         ran_from(self.js.invoke(id as f64, attempt, keep))
     }
 
+    fn run_from(&self, _: &StoredRunner, first: JobId, n: u32) -> (u32, Ran) {
+        let r = self.js.run_from(first as f64, n);
+        (r >> 2, ran_from(r & 3))
+    }
+
+    fn cut_run(&self, first: JobId) -> JobId {
+        // 0 (no run going on, which the executor never asks of): `first`, as if it ran alone.
+        match id_from(self.js.cut()) {
+            0 => first,
+            at => at,
+        }
+    }
+
     fn open_inbox(&self, _next: JobId) {
         // (The JS side knows the next id: one store entry per id given.)
         if !self.inbox.replace(true) {
@@ -482,7 +500,13 @@ impl Host for JsHost {
     }
 
     fn unlisten(&self, signal: &JsValue, listener: JsValue) {
-        shim::unlisten(signal, &listener);
+        // A signal-like object whose removeEventListener throws (or is missing): nothing more
+        // to do. (`removeEventListener` is a `catch` import.)
+        let _ = signal.unchecked_ref::<shim::EventTarget>().remove_event_listener(
+            &JsValue::from_str("abort"),
+            &listener,
+            &JsValue::UNDEFINED,
+        );
     }
 
     fn hold(&self, busy: bool) {

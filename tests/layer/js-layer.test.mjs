@@ -131,12 +131,16 @@ test('each "shim try" import never throws, given a Proxy whose every trap throws
       host.put({ run: () => ({ then: hostile }) }); // followed at once: its then() throws
       host.invoke(2, 1, false);
     },
+    runFrom: () => {
+      host.put(hostile); // 3: its run() throws
+      host.put({ run: () => ({ then: hostile }) }); // 4: followed at once, its then() throws
+      host.runFrom(3, 2);
+    },
     emit: () => host.emit(1, 1, hostile),
     argError: () => shim.argError(false, "x", "a number", hostile),
     gotError: () => shim.gotError("got ", hostile, false),
     runnerError: () => shim.runnerError(0, hostile),
     callBackoff: () => shim.callBackoff(hostile, 1),
-    unlisten: () => shim.unlisten(hostile, () => {}),
     abortWith: () => shim.abortWith(hostile, 1),
   };
   try {

@@ -150,6 +150,101 @@ describe("batched pushes and runs", () => {
   });
 });
 
+// Untracked plain jobs run in runs inside the JS host (one crossing per run); any call into
+// the queue from a job of a run cuts the run there, so the call sees the true state and what
+// it changes holds for every job after it.
+describe("runs of untracked jobs, cut by a call into the queue", () => {
+  /** Pushes `n` jobs to an untracked sync queue; job `at` calls `during(q, ctx)`. Returns the
+   * queue and the ids that ran, in order. */
+  function runOf(n, at, during, options = {}) {
+    const q = new Queue(options);
+    q.start();
+    const ran = [];
+    for (let i = 1; i <= n; i++) {
+      q.push((ctx) => {
+        ran.push(ctx.id);
+        if (ctx.id === at) during(q, ctx);
+        return ctx.id;
+      });
+    }
+    return { q, ran };
+  }
+
+  test("a job in the middle of a run sees itself running, the jobs before it gone, the ones after it waiting", async () => {
+    const seen = [];
+    const { q, ran } = runOf(10, 5, (q) => seen.push(q.status(4), q.status(5), q.status(6), q.size, q.running));
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(seen, [undefined, "running", "pending", 5, 1]);
+    assert.deepEqual(ran, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    await q.stop();
+  });
+
+  test("cancel() of the next job from inside a run: it never runs, the ones after it do", async () => {
+    const { q, ran } = runOf(6, 3, (q) => assert.equal(q.cancel(4), true));
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(ran, [1, 2, 3, 5, 6]);
+    await q.stop();
+  });
+
+  test("stop() from inside a run: no later job runs, each fails ERR_QUEUE_CLOSED", async () => {
+    const failed = [];
+    const { q, ran } = runOf(6, 2, (q) => {
+      q.addEventListener("failed", (e) => failed.push([e.detail.id, e.detail.error.code]));
+      void q.stop();
+    });
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(ran, [1, 2]);
+    assert.deepEqual(failed, [3, 4, 5, 6].map((id) => [id, "ERR_QUEUE_CLOSED"]));
+  });
+
+  test("pause() from inside a run holds back the rest; resume() lets them run", async () => {
+    const { q, ran } = runOf(5, 2, (q) => q.pause());
+    await within(new Promise((r) => setTimeout(r, 5)), "tick");
+    assert.deepEqual(ran, [1, 2]);
+    assert.equal(q.size, 3);
+    q.resume();
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(ran, [1, 2, 3, 4, 5]);
+    await q.stop();
+  });
+
+  test("a job pushed with priority from inside a run runs before the rest of the run", async () => {
+    const { q, ran } = runOf(5, 2, (q) => q.push(() => void ran.push("p"), { priority: 1 }));
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(ran, [1, 2, "p", 3, 4, 5]);
+    await q.stop();
+  });
+
+  test("wait() on a later job of the run, from inside it, settles with that job's value", async () => {
+    let waited;
+    const { q } = runOf(6, 2, (q) => { waited = q.wait(5); });
+    await within(q.onIdle(), "onIdle");
+    assert.equal(await within(waited, "wait(5)"), 5);
+    await q.stop();
+  });
+
+  test("clear() and a plain push from inside a run change nothing for the run", async () => {
+    const { q, ran } = runOf(4, 2, (q) => { q.clear(); q.push(() => void ran.push("x")); });
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(ran, [1, 2, 3, 4, "x"]);
+    await q.stop();
+  });
+
+  test("async mode: a run of sync jobs after a promise job, cut by ctx.signal and cancel()", async () => {
+    let signal;
+    const { q, ran } = runOf(6, 3, (q, ctx) => {
+      signal = ctx.signal;
+      assert.equal(q.cancel(ctx.id, "no"), true);
+      assert.equal(q.status(4), "pending");
+    }, { mode: "async" });
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(ran, [1, 2, 3, 4, 5, 6]);
+    assert.equal(signal.aborted, true);
+    assert.equal(signal.reason, "no");
+    await q.stop();
+  });
+});
+
 describe("ctx.signal read late or inside a run", () => {
   test("a job of a run that reads ctx.signal is still aborted by cancel(id)", async () => {
     const q = new Queue({ mode: "async" });
