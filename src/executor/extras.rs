@@ -4,15 +4,13 @@
 //! One map for all of them, keyed by job id and empty on the plain path (one `is_empty` check
 //! per job). An entry goes as soon as it holds nothing.
 
-use futures::channel::oneshot;
-
-use super::{Promises, Settlement, State};
+use super::{Promises, State};
 use crate::core::JobId;
 
 /// One job's extras.
 pub(super) struct Extras<H: Promises> {
     /// `wait(id)` callers.
-    pub(super) waiters: Vec<oneshot::Sender<Settlement<H::Value>>>,
+    pub(super) waiters: Vec<H::Resolver>,
     /// The controller behind `ctx.signal`, made when the running job first read it.
     pub(super) controller: Option<H::Controller>,
     /// Why the running job was aborted before it read `ctx.signal`.

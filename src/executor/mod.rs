@@ -421,23 +421,34 @@ impl<H: Promises> Executor<H> {
     /// # Errors
     /// [`Freed`].
     pub fn wait(&self, id: JobId) -> Result<H::Promise, Freed> {
+        let unsettled = |s: &State<H>| matches!(s.sched.status(id), Some(Status::Pending | Status::Running));
+        if !unsettled(&*self.live()?) {
+            let now = self.settled_outcome(id)?;
+            return Ok(self.settled_promise(now));
+        }
+        // Made with nothing borrowed (a host's promise may run user code); the job is looked
+        // at again after.
+        let (promise, resolver) = self.host.deferred();
         let mut s = self.live()?;
-        let now = match s.sched.status(id) {
-            Some(Status::Pending | Status::Running) => {
-                let (tx, rx) = oneshot::channel();
-                s.extra(id).waiters.push(tx);
-                drop(s);
-                return Ok(self.host.promise(rx));
-            }
-            Some(Status::Succeeded | Status::Failed) => match s.sched.peek(id) {
-                Some(Ok(v)) => Ok(self.host.unkeep(v.clone())),
-                Some(Err(fail)) => Err(self.fail_value(fail.clone())),
-                None => Err(self.host.error(ErrorCode::NotFound)),
-            },
+        if unsettled(&s) {
+            s.extra(id).waiters.push(resolver);
+        } else {
+            drop(s);
+            let now = self.settled_outcome(id)?;
+            self.host.resolve(resolver, now);
+        }
+        Ok(promise)
+    }
+
+    /// What `wait(id)` of a job no longer pending or running settles with: its record, or
+    /// `ERR_NOT_FOUND`.
+    fn settled_outcome(&self, id: JobId) -> Result<Settlement<H::Value>, Freed> {
+        let s = self.live()?;
+        Ok(match s.sched.peek(id) {
+            Some(Ok(v)) => Ok(self.host.unkeep(v.clone())),
+            Some(Err(fail)) => Err(self.fail_value(fail.clone())),
             None => Err(self.host.error(ErrorCode::NotFound)),
-        };
-        drop(s);
-        Ok(self.settled_promise(now))
+        })
     }
 
     /// Go `Clear`: deletes every finished record; pending and running jobs keep theirs.

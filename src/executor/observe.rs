@@ -152,8 +152,8 @@ impl<H: Promises> Executor<H> {
         if let Some((signal, listener)) = signal {
             self.host.unlisten(&signal, listener);
         }
-        for tx in waiters {
-            let _ = tx.send(settlement.clone());
+        for resolver in waiters {
+            self.host.resolve(resolver, settlement.clone());
         }
         if emit {
             match &settlement {

@@ -359,8 +359,8 @@ impl<H: Promises> Executor<H> {
         } else {
             Err(value)
         };
-        for tx in waiters {
-            let _ = tx.send(settlement.clone());
+        for resolver in waiters {
+            self.host.resolve(resolver, settlement.clone());
         }
     }
 

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::core::{ErrorCode, JobId};
-use crate::executor::{Event, Executor, Host, Promises, Ran, Waiter};
+use crate::executor::{Event, Executor, Host, Promises, Ran, Settlement, Waiter};
 
 /// The executor as the binding uses it.
 pub(super) type Exec = Executor<JsHost>;
@@ -551,6 +551,30 @@ impl Promises for JsHost {
             });
         }
         promise
+    }
+
+    /// The promise's own resolve and reject functions (`None`: never, `new Promise` calls its
+    /// executor at once).
+    type Resolver = Option<(Function, Function)>;
+
+    fn deferred(&self) -> (Promise, Self::Resolver) {
+        let mut ends = None;
+        let promise = Promise::new(&mut |resolve, reject| ends = Some((resolve, reject)));
+        // Pre-handled: a caller ignoring a rejected promise sees no unhandled rejection.
+        NOOP.with(|noop| {
+            let _ = promise.catch(noop);
+        });
+        (promise, ends)
+    }
+
+    fn resolve(&self, resolver: Self::Resolver, settlement: Settlement<JsValue>) {
+        // A promise's resolve and reject never throw (`call1` is a catch import anyway).
+        if let Some((resolve, reject)) = resolver {
+            let _ = match settlement {
+                Ok(value) => resolve.call1(&JsValue::UNDEFINED, &value),
+                Err(error) => reject.call1(&JsValue::UNDEFINED, &error),
+            };
+        }
     }
 
     fn undefined(&self) -> JsValue {

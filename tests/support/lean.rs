@@ -8,7 +8,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gorqs::core::{Config, ErrorCode, JobId};
-use gorqs::executor::{Event, Executor, Host, Limits, Promises, Ran, Waiter};
+use gorqs::executor::{Event, Executor, Host, Limits, Promises, Ran, Settlement, Waiter};
 
 /// A job: returns a value, or a thenable the test settles.
 #[derive(Clone, Copy, PartialEq, Default)]
@@ -176,6 +176,14 @@ impl Promises for Lean {
     type Promise = Rc<RefCell<Waiter<u64>>>;
     fn promise(&self, rx: Waiter<u64>) -> Self::Promise {
         Rc::new(RefCell::new(rx))
+    }
+    type Resolver = futures::channel::oneshot::Sender<Settlement<u64>>;
+    fn deferred(&self) -> (Self::Promise, Self::Resolver) {
+        let (tx, rx) = futures::channel::oneshot::channel();
+        (self.promise(rx), tx)
+    }
+    fn resolve(&self, resolver: Self::Resolver, settlement: Settlement<u64>) {
+        let _ = resolver.send(settlement);
     }
     fn undefined(&self) -> u64 {
         0

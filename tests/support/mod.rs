@@ -667,6 +667,18 @@ impl Promises for FakeHost {
         })))
     }
 
+    // As a oneshot's promise: the test reads both kinds alike.
+    type Resolver = futures::channel::oneshot::Sender<Settlement<V>>;
+
+    fn deferred(&self) -> (P, Self::Resolver) {
+        let (tx, rx) = futures::channel::oneshot::channel();
+        (self.promise(rx), tx)
+    }
+
+    fn resolve(&self, resolver: Self::Resolver, settlement: Settlement<V>) {
+        let _ = resolver.send(settlement);
+    }
+
     fn undefined(&self) -> V {
         V::Undef
     }
