@@ -98,13 +98,21 @@ pub trait Host {
     /// waiting in id order whose values nobody hears of (tracking off, no listener, no
     /// waiter): jobs a JS host can start without a crossing each. `runner` is `first`'s. A
     /// host that does not store runners itself runs `first` alone (the default).
-    fn run_from(&self, runner: &Self::Runner, first: JobId, n: u32) -> (u32, Ran) {
-        let _ = n;
+    ///
+    /// With `park` (a serial queue), a run that ends on a thenable stays open, **parked** on
+    /// that job: when the thenable fulfils with a plain value the host goes on with the run's
+    /// next jobs itself, with no call into the executor per job, and calls `settle` only for
+    /// the job the run ends on (its last, or one that threw); a thenable parks it again. The
+    /// executor, entered meanwhile, cuts the run as during the call. (A host that never goes
+    /// on, as the default, settles the parked job as any other.)
+    fn run_from(&self, runner: &Self::Runner, first: JobId, n: u32, park: bool) -> (u32, Ran) {
+        let _ = (n, park);
         (1, self.call(runner, first, 1, false))
     }
     /// The executor was entered (a method of the queue, a callback) during a run of
-    /// [`run_from`](Self::run_from) that began at `first`: the run ends after the job running
-    /// now, whose id this returns, so that the executor sees every job of the run as it is.
+    /// [`run_from`](Self::run_from), or while it is parked, that the executor last saw at job
+    /// `first`: the run ends after the job running now, whose id this returns, so that the
+    /// executor sees every job of the run as it is.
     fn cut_run(&self, first: JobId) -> JobId {
         first
     }

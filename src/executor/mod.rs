@@ -82,11 +82,13 @@ struct State<H: Promises> {
     spent: bool,
     /// The next drive starts a new slice (work arrived at a queue with nothing running).
     fresh: bool,
-    /// A run of [`Host::run_from`] that began at this job is on the stack: which of its jobs
-    /// started is known once it returns or [`cut_run`](Self::cut_run) asks.
+    /// A run of [`Host::run_from`] is on the stack or parked, last seen at this job (which
+    /// the state says is running): how far it went is known once it returns or ends, or when
+    /// an entry cuts it ([`on_entry`](Self::on_entry)). `run_end`: the id after its last job.
     run_first: Option<JobId>,
-    /// The most jobs the next run may have: doubled after a run that ran all it was given,
-    /// else one more than the last ran. (Counting the jobs waiting behind a run's first walks
+    run_end: JobId,
+    /// The most jobs the next run may have: doubled after a run that reached its end, else
+    /// one more than the last ran. (Counting the jobs waiting behind a run's first walks
     /// their slots: given the whole stride each time, serial promise jobs, each ending its
     /// run, measured 2.5x slower per job in Node 24.)
     run_len: u32,
@@ -123,6 +125,33 @@ struct State<H: Promises> {
     start_signal: Option<(H::Value, H::Listener)>,
 }
 
+impl<H: Promises> State<H> {
+    /// The run the host is making reached job `at`, running now (see [`Host::run_from`]):
+    /// the state catches up (the jobs before it are done, and count against the slice). The
+    /// run stays open (parked on `at`) with `keep`.
+    fn catch_up(&mut self, at: JobId, keep: bool) {
+        let Some(first) = self.run_first.take() else { return };
+        // Far below 2^32 jobs: a run is at most a stride.
+        let ran = u32::try_from(at.saturating_sub(first).saturating_add(1)).unwrap_or(u32::MAX);
+        self.sched.advance_plain_run(first, ran);
+        self.count = self.count.saturating_add(ran - 1);
+        if keep {
+            self.run_first = Some(at);
+        } else {
+            self.run_len = if at.saturating_add(1) >= self.run_end {
+                self.run_len.saturating_mul(2)
+            } else {
+                ran.saturating_add(1)
+            };
+        }
+    }
+
+    /// [`catch_up`](Self::catch_up) to the job the run ended on.
+    fn end_run(&mut self, at: JobId) {
+        self.catch_up(at, false);
+    }
+}
+
 impl<H: Promises> Executor<H> {
     /// A stopped queue.
     pub fn new(config: Config, limits: Limits, host: H) -> Self {
@@ -141,6 +170,7 @@ impl<H: Promises> Executor<H> {
             spent: false,
             fresh: false,
             run_first: None,
+            run_end: 0,
             run_len: 2,
             slice_end: f64::NEG_INFINITY,
             count: 0,
@@ -192,10 +222,9 @@ impl<H: Promises> Executor<H> {
     #[inline(never)]
     fn on_entry(&self, s: &mut State<H>) {
         self.absorb(s);
-        if let Some(first) = s.run_first.take() {
+        if let Some(first) = s.run_first {
             let at = self.host.cut_run(first);
-            let ran = at.saturating_sub(first).saturating_add(1);
-            s.sched.advance_plain_run(first, u32::try_from(ran).unwrap_or(u32::MAX));
+            s.end_run(at);
         }
     }
 

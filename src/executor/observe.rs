@@ -50,6 +50,12 @@ impl<H: Promises> State<H> {
             && self.sched.is_plain()
     }
 
+    /// Someone waits for fewer jobs waiting (`onEmpty`, `onSizeLessThan`): a parked run, whose
+    /// jobs start unseen, would keep it waiting.
+    pub(super) fn watches_waiting(&self) -> bool {
+        self.watchers.iter().any(|w| matches!(w.watch, Watch::Empty | Watch::SizeBelow(_)))
+    }
+
     fn holds(&self, watch: Watch) -> bool {
         match watch {
             Watch::Idle => self.sched.is_idle(),

@@ -106,6 +106,8 @@ impl<H: Promises> Executor<H> {
         // (Every `break` comes after that borrow took it: none is left after the loop.)
         let mut last: Option<(JobId, Ran)> = None;
         loop {
+            // A serial queue's run that ends on a thenable is parked (see `Host::run_from`).
+            let mut park = false;
             let (id, runner, attempt, keep, active, empty, run) = {
                 let mut s = self.state();
                 s.draining = true;
@@ -140,6 +142,8 @@ impl<H: Promises> Executor<H> {
                     let next = s.sched.start_plain_run(max);
                     if let Some((st, n)) = &next {
                         s.run_first = (*n > 1).then_some(st.id);
+                        s.run_end = st.id + JobId::from(*n);
+                        park = *n > 1 && s.sched.concurrency() == Some(1) && !s.watches_waiting();
                     }
                     next.map(|(st, n)| (st.id, st.job, 1, false, false, false, n))
                 } else {
@@ -169,18 +173,21 @@ impl<H: Promises> Executor<H> {
             let (id, ran) = if run == 0 {
                 (id, self.host.call(&runner, id, attempt, keep))
             } else {
-                let (ran_n, ran) = self.host.run_from(&runner, id, run);
+                let (ran_n, ran) = self.host.run_from(&runner, id, run, park);
+                let last = id + JobId::from(ran_n.max(1)) - 1;
                 if run > 1 {
                     // The jobs the run started before its last are done (unless a call into
-                    // the queue cut the run and said so already).
+                    // the queue cut the run and caught up already).
                     let mut s = self.state.borrow_mut();
-                    if let Some(first) = s.run_first.take() {
-                        s.sched.advance_plain_run(first, ran_n);
+                    park &= ran == Ran::Thenable && s.run_first.is_some();
+                    // Parked on its last job: the host goes on with the run when that job's
+                    // thenable fulfils; nothing else can start meanwhile (serial).
+                    s.catch_up(last, park);
+                    if park {
+                        s.draining = false;
                     }
-                    s.count += ran_n.saturating_sub(1);
-                    s.run_len = if ran_n >= run { run.saturating_mul(2) } else { ran_n + 1 };
                 }
-                (id + JobId::from(ran_n.max(1)) - 1, ran)
+                (last, ran)
             };
             drop(runner);
             match ran {
@@ -188,6 +195,9 @@ impl<H: Promises> Executor<H> {
                 // A first try of a job without retries: `record` may do.
                 Ran::Value | Ran::Threw if !keep => last = Some((id, ran)),
                 Ran::Value | Ran::Threw => self.finish(id, attempt, ran),
+            }
+            if park {
+                break;
             }
         }
         self.pass_done();
@@ -246,7 +256,9 @@ impl<H: Promises> Executor<H> {
 
     /// End of a pass: the timer, and whoever watches the queue's state.
     fn pass_done(&self) {
-        let mut s = self.state();
+        // (A run parked just now stays so: the pushes the host took are absorbed, no more.)
+        let mut s = self.state.borrow_mut();
+        self.absorb(&mut s);
         if s.freed {
             return;
         }

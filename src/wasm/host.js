@@ -24,11 +24,9 @@ export function queueError(code, message) {
   return new QueueError(code, message);
 }
 
-export function abortError() {
-  return typeof DOMException === "function"
-    ? new DOMException("This operation was aborted", "AbortError")
-    : Object.assign(new Error("This operation was aborted"), { name: "AbortError" });
-}
+export const abortError = () => typeof DOMException === "function"
+  ? new DOMException("This operation was aborted", "AbortError")
+  : Object.assign(new Error("This operation was aborted"), { name: "AbortError" });
 
 /** `value` as in p-queue's messages: `0` (number). */
 export function show(value) {
@@ -188,9 +186,7 @@ class JobContext {
   }
 
   /** Aborts when the job times out, its own signal aborts, or `cancel(id)` is called. */
-  get signal() {
-    return this.#signalFor(this.id);
-  }
+  get signal() { return this.#signalFor(this.id); }
 }
 
 const EVENT_TYPES = ["active", "completed", "failed", "empty", "idle"];
@@ -220,7 +216,7 @@ export class Host {
     this.base = 1; // the id of chunks[0][0]
     this.next = 1;
     this.open = false;
-    this.at = this.end = 0; // the job running now and the end of `runFrom`'s run
+    this.at = this.end = this.parked = 0; // `runFrom`'s job running now, its end, the parked job
     // The last classification's value and, for a thenable, its `then` (read at once by Rust).
     this.out = undefined;
     this.outThen = undefined;
@@ -307,17 +303,30 @@ export class Host {
 
   /** Runs jobs `first`, `first + 1`, … as `invoke` does their first tries, at most `n`,
    * while each returns a plain value and Rust does not `cut` the run (Rust checked they wait
-   * in id order and that nobody hears of their values): 4 × how many ran + the last's kind. */
-  runFrom(first, n) {
+   * in id order and that nobody hears of their values): 4 × how many ran + the last's kind.
+   * With `park` (serial), a run ending on a thenable waits for it (`parked`), then `goOn`. */
+  runFrom(first, n, park) {
     let kind;
     this.end = first + n;
     this.at = first;
     while ((kind = this.invoke(this.at, 1, false)) === 0 && this.at + 1 < this.end) this.at++;
+    if (park && kind === 2 && this.end !== 0) this.parked = this.at;
+    else this.end = 0;
     return (this.at - first + 1) * 4 + kind;
   }
 
-  /** Ends the run of `runFrom` after the job running now (the queue was entered); its id. */
-  cut() { this.end = 0; return this.at; }
+  /** Ends the run after the job running now (the queue was entered); that job's id. */
+  cut() { this.end = this.parked = 0; return this.at; }
+
+  /** The parked job fulfilled with a plain value: the run goes on; Rust hears where it ends
+   * (`settle` of its last job, or of one that threw), or nothing when a thenable parks it. */
+  goOn() {
+    let kind = 0;
+    this.parked = 0;
+    while (kind === 0 && this.at + 1 < this.end) kind = this.invoke(++this.at, 1, false);
+    if (kind !== 2) this.settle(this.at, 1, kind);
+    else if (this.end !== 0) this.parked = this.at;
+  }
 
   /** The value, taken, when it is an int32 (not -0), which a record keeps inline; else NaN
    * (it stays for `takeValue`). */
@@ -328,11 +337,7 @@ export class Host {
     return v;
   }
 
-  takeValue() {
-    const value = this.out;
-    this.out = undefined;
-    return value;
-  }
+  takeValue() { const value = this.out; this.out = undefined; return value; }
 
   /** Follows the thenable of the last classification (one it settles with too); Rust hears
    * through `settle`. */
@@ -360,6 +365,7 @@ export class Host {
             this.out = e;
           }
           if (kind === 2) this.follow(id, attempt);
+          else if (kind === 0 && id === this.parked) this.goOn();
           else this.settle(id, attempt, kind);
         },
         fail,

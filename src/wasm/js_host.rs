@@ -91,7 +91,7 @@ pub(super) mod shim {
         pub fn invoke(this: &HostShim, id: f64, attempt: u32, keep: bool) -> u32;
         /// 4 × how many jobs ran + the last one's kind (see host.js `runFrom`).
         #[wasm_bindgen(method, js_class = Host, js_name = runFrom)]
-        pub fn run_from(this: &HostShim, first: f64, n: u32) -> u32;
+        pub fn run_from(this: &HostShim, first: f64, n: u32, park: bool) -> u32;
         #[wasm_bindgen(method, js_class = Host)]
         pub fn cut(this: &HostShim) -> f64;
         #[wasm_bindgen(method, js_class = Host, js_name = openInbox)]
@@ -359,8 +359,8 @@ impl Host for JsHost {
         ran_from(self.js.invoke(id as f64, attempt, keep))
     }
 
-    fn run_from(&self, _: &StoredRunner, first: JobId, n: u32) -> (u32, Ran) {
-        let r = self.js.run_from(first as f64, n);
+    fn run_from(&self, _: &StoredRunner, first: JobId, n: u32, park: bool) -> (u32, Ran) {
+        let r = self.js.run_from(first as f64, n, park);
         (r >> 2, ran_from(r & 3))
     }
 

@@ -90,7 +90,7 @@ impl Host for Lean {
     /// Runs the run as the JS host does, every job of it taken to be of the first's kind (the
     /// benchmark and the per-job tests push one kind per round): all `n` when they return
     /// values, else the first alone.
-    fn run_from(&self, runner: &Kind, first: JobId, n: u32) -> (u32, Ran) {
+    fn run_from(&self, runner: &Kind, first: JobId, n: u32, _park: bool) -> (u32, Ran) {
         let ran = self.call(runner, first, 1, false);
         let n = if ran == Ran::Value { n.max(1) } else { 1 };
         self.calls.set(self.calls.get() + u64::from(n) - 1);

@@ -1,6 +1,7 @@
-// Written for the JS executor's parked runs (a serial queue kept a run open across a promise
-// job, telling the core late); the Rust executor has none, and these tests keep guarding what
-// users see around promise jobs in a serial queue: every call made while
+// Parked runs: an untracked serial queue's run of plain jobs that reaches a promise job stays
+// open; when the promise fulfils, the JS host goes on with the run's next jobs itself and tells
+// the executor only where the run ends (src/executor/host.rs, `run_from`). These tests guard
+// what users see around promise jobs in a serial queue, parked or not: every call made while
 // the job's promise is pending sees the true state, and order, priorities, pause, cancel,
 // stop, free and listeners behave as on the ordinary path.
 import * as gorqs from "../../../pkg/dist/gorqs.mjs";
@@ -288,6 +289,114 @@ describe("parked runs (serial promise jobs)", () => {
     assert.equal(signal.reason, "why");
     gate.resolve();
     await within(q.onIdle(), "onIdle");
+    await q.stop();
+  });
+});
+
+describe("parked runs, untracked: the host goes on with the run", () => {
+  test("a job started by the host after a promise job sees the true state, as does a call from outside", async () => {
+    const q = new Queue();
+    q.start();
+    const { gates, started, ids } = gatedJobs(q, 4);
+    await waitFor(() => started.length === 1, "first job");
+    gates[0].resolve("a");
+    await waitFor(() => started.length === 2, "second job");
+    assert.deepEqual(ids.map((id) => q.status(id)), [undefined, "running", "pending", "pending"]);
+    assert.equal(q.size, 2);
+    assert.equal(q.running, 1);
+    gates[1].resolve("b");
+    gates[2].resolve("c");
+    await waitFor(() => started.length === 4, "fourth job");
+    assert.deepEqual(ids.map((id) => q.status(id)), [undefined, undefined, undefined, "running"]);
+    gates[3].resolve("d");
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(started, ids);
+    await q.stop();
+  });
+
+  test("many promise jobs and sync jobs mixed run in push order, one at a time", async () => {
+    const q = new Queue();
+    q.start();
+    const order = [];
+    let inFlight = 0;
+    let most = 0;
+    for (let i = 1; i <= 3000; i++) {
+      q.push(i % 3 === 0
+        ? () => void order.push(i)
+        : async () => {
+          most = Math.max(most, ++inFlight);
+          order.push(i);
+          await null;
+          inFlight--;
+        });
+    }
+    await within(q.onIdle(), "onIdle");
+    assert.equal(order.length, 3000);
+    assert.ok(order.every((id, k) => id === k + 1), "push order");
+    assert.equal(most, 1, "never two at once");
+    await q.stop();
+  });
+
+  test("a job that throws after a promise job fails alone; the rest of the run goes on", async () => {
+    const q = new Queue();
+    q.start();
+    const failed = [];
+    const ran = [];
+    q.addEventListener("failed", (e) => failed.push(e.detail.id));
+    const { gates } = gatedJobs(q, 1);
+    q.push(() => { ran.push(2); throw new Error("two"); });
+    q.push(() => void ran.push(3));
+    gates[0].resolve();
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(ran, [2, 3]);
+    assert.deepEqual(failed, [2]);
+    await q.stop();
+  });
+
+  test("cancel() of the parked job starts the next at once; its late value is ignored", async () => {
+    const q = new Queue();
+    q.start();
+    const { gates, started, ids } = gatedJobs(q, 3);
+    await waitFor(() => started.length === 1, "first job");
+    assert.equal(q.cancel(ids[0], "stop it"), true);
+    await waitFor(() => started.length === 2, "second job");
+    const waited = q.wait(ids[2]);
+    gates[0].resolve("late");
+    await new Promise((r) => setTimeout(r, 2));
+    assert.deepEqual(started, [ids[0], ids[1]], "the late value started nothing");
+    gates[1].resolve("second");
+    gates[2].resolve("third");
+    assert.equal(await within(waited, "wait"), "third");
+    await within(q.onIdle(), "onIdle");
+    await q.stop();
+  });
+
+  test("stop() while parked: the parked job finishes, the rest of the run never starts", async () => {
+    const q = new Queue();
+    q.start();
+    const closed = [];
+    q.addEventListener("failed", (e) => closed.push(e.detail.error.code));
+    const { gates, started } = gatedJobs(q, 3);
+    await waitFor(() => started.length === 1, "first job");
+    const stopped = q.stop();
+    gates[0].resolve();
+    await within(stopped, "stop");
+    assert.equal(started.length, 1);
+    assert.deepEqual(closed, ["ERR_QUEUE_CLOSED", "ERR_QUEUE_CLOSED"]);
+  });
+
+  test("a thenable that fulfils inside then(), and one that calls the queue from then(): order kept", async () => {
+    const q = new Queue();
+    q.start();
+    const order = [];
+    const seen = [];
+    q.push(() => { order.push("a"); return { then: (ok) => ok(1) }; });
+    const b = q.push(() => ({ then(ok) { order.push("b"); seen.push(q.status(b), q.size); ok(2); } }));
+    q.push(async () => { order.push("c"); await null; });
+    q.push(() => order.push("d"));
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(order, ["a", "b", "c", "d"]);
+    assert.deepEqual(seen, ["running", 2]);
     await q.stop();
   });
 });
