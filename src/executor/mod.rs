@@ -436,6 +436,21 @@ impl<H: Promises> Executor<H> {
         })
     }
 
+    /// [`result`](Self::result) of a job whose record holds a value that `take` accepts:
+    /// that value, the record gone; `None` (nothing changed) for anything else, or a freed
+    /// queue.
+    pub fn take_result_if(&self, id: JobId, take: impl FnOnce(&H::Kept) -> bool) -> Option<H::Kept> {
+        let mut s = self.live().ok()?;
+        if !matches!(s.sched.peek(id), Some(Ok(kept)) if take(kept)) {
+            return None;
+        }
+        let kept = s.sched.result(id).ok();
+        if s.timed {
+            self.arm_timer(&mut s); // its TTL deadline may be gone
+        }
+        kept
+    }
+
     /// Where job `id` is; never deletes.
     ///
     /// # Errors

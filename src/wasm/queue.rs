@@ -10,7 +10,7 @@ use std::rc::Rc;
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 
-use super::js_host::{id_from, queue_error, queue_error_class, shim, Exec, JsHost, StoredRunner};
+use super::js_host::{id_from, queue_error, queue_error_class, shim, Exec, JsHost, Kept, StoredRunner};
 use super::options::{
     read_concurrency, read_priority, read_push_options, read_queue_settings, read_signal,
     type_error,
@@ -304,12 +304,16 @@ impl Queue {
         })
     }
 
-    /// Alias of `result` (Go's name).
-    ///
-    /// # Errors
-    /// As `result`.
-    pub fn fetch(&self, id: JsValue) -> Result<JsValue, JsValue> {
-        self.result(id)
+    /// `result(id)` of a record holding an int32, for the package's `result` and `fetch`
+    /// (pkg/src/index.js): the number, taken in one crossing with no JS object made; NaN for
+    /// anything else (no record, another value, an error, a freed queue), which `result`
+    /// answers.
+    #[wasm_bindgen(js_name = resultInt)]
+    pub fn result_int(&self, id: f64) -> f64 {
+        match self.exec.take_result_if(id_from(id), |kept| matches!(kept, Kept::Int(_))) {
+            Some(Kept::Int(n)) => f64::from(n),
+            _ => f64::NAN,
+        }
     }
 
     /// `"pending" | "running" | "succeeded" | "failed" | undefined`; never deletes.
