@@ -205,7 +205,9 @@ const MASK = CHUNK - 1;
  * `chunks`, `undefined` once Rust let it go (`invoke` without `keep`, `release`). Every id Rust
  * gave has its entry, so `next` is the next id. While Rust keeps the inbox `open`, a plain push
  * is taken here with no crossing at all (`push`); Rust absorbs those pushes at its next entry
- * (`close`). Rust decides every job's fate; this only holds the objects.
+ * (`close`). Runs (`runFrom`): Rust hands over the jobs it starts one after another and is
+ * told where the run ended, or ends it itself (`cut`) when anything calls into it meanwhile.
+ * Rust decides every job's fate; this only holds the objects and calls the runners.
  */
 export class Host {
   constructor(settle, signalFor) {
