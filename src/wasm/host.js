@@ -326,7 +326,7 @@ export class Host {
     let kind = 0;
     this.parked = 0;
     while (kind === 0 && this.at + 1 < this.end) kind = this.invoke(++this.at, 1, false);
-    if (kind !== 2) this.settle(this.at, 1, kind);
+    if (kind !== 2) this.settled(this.at, 1, kind);
     else if (this.end !== 0) this.parked = this.at;
   }
 
@@ -341,6 +341,10 @@ export class Host {
 
   takeValue() { const value = this.out; this.out = undefined; return value; }
 
+  /** Tells Rust a followed job settled (kind 0 value, 1 threw), an int32 value handed over at
+   * once (NaN: none; it stays for `takeValue`): a tracked job's `takeInt` crossing spared. */
+  settled(id, attempt, kind) { this.settle(id, attempt, kind, kind === 0 ? this.takeInt() : NaN); }
+
   /** Follows the thenable of the last classification (one it settles with too); Rust hears
    * through `settle`. */
   follow(id, attempt) {
@@ -352,7 +356,7 @@ export class Host {
       if (done) return;
       done = true;
       this.out = e;
-      this.settle(id, attempt, 1);
+      this.settle(id, attempt, 1, NaN);
     };
     try {
       then.call(
@@ -368,7 +372,7 @@ export class Host {
           }
           if (kind === 2) this.follow(id, attempt);
           else if (kind === 0 && id === this.parked) this.goOn();
-          else this.settle(id, attempt, kind);
+          else this.settled(id, attempt, kind);
         },
         fail,
       );

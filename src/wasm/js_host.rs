@@ -254,6 +254,11 @@ pub struct JsHost {
     /// Set by `open_inbox` and cleared by `take_pushed`, each in the same call as the JS
     /// side's own flag, so the two never differ when Rust looks.
     inbox: Cell<bool>,
+    /// The value of the settlement being handled, handed over with it by host.js `settled` when
+    /// an int32 (NaN: none, the value waits in JS), so taking it costs no crossing. Set only
+    /// for the length of a `settle` callback, and cleared by any later call of a runner (whose
+    /// outcome is then the one to take).
+    settled_int: Cell<Option<f64>>,
 }
 
 /// A JS number as a job id (the executor's ids are far below 2^53). Negative, fractional or
@@ -290,12 +295,15 @@ impl JsHost {
             .unchecked_into::<Function>()
         };
         let w = weak.clone();
-        let settle =
-            Closure::<dyn Fn(f64, u32, u32)>::new(move |id: f64, attempt: u32, kind: u32| {
+        let settle = Closure::<dyn Fn(f64, u32, u32, f64)>::new(
+            move |id: f64, attempt: u32, kind: u32, int: f64| {
                 if let Some(exec) = w.upgrade() {
+                    exec.host().settled_int.set(Some(int));
                     exec.settle(id_from(id), attempt, ran_from(kind));
+                    exec.host().settled_int.set(None);
                 }
-            });
+            },
+        );
         let w = weak.clone();
         let signal_for = Closure::<dyn Fn(f64) -> JsValue>::new(move |id: f64| match w.upgrade() {
             Some(exec) => exec.signal_for(id_from(id)),
@@ -322,6 +330,7 @@ impl JsHost {
             weak: weak.clone(),
             timer_handle: RefCell::new(None),
             inbox: Cell::new(false),
+            settled_int: Cell::new(None),
         }
     }
 
@@ -356,10 +365,12 @@ impl Host for JsHost {
     type Listener = JsValue;
 
     fn call(&self, _: &StoredRunner, id: JobId, attempt: u32, keep: bool) -> Ran {
+        self.settled_int.set(None);
         ran_from(self.js.invoke(id as f64, attempt, keep))
     }
 
     fn run_from(&self, _: &StoredRunner, first: JobId, n: u32, park: bool) -> (u32, Ran) {
+        self.settled_int.set(None);
         let r = self.js.run_from(first as f64, n, park);
         (r >> 2, ran_from(r & 3))
     }
@@ -402,12 +413,20 @@ impl Host for JsHost {
     }
 
     fn take_value(&self) -> JsValue {
-        self.js.take_value()
+        match self.settled_int.take() {
+            Some(n) if !n.is_nan() => JsValue::from_f64(n),
+            _ => self.js.take_value(),
+        }
     }
 
     fn take_kept(&self) -> Kept {
-        // One crossing for an int32 (no externref made); a second for anything else.
-        let n = self.js.take_int();
+        // One crossing for an int32 (no externref made); a second for anything else; none for
+        // an int32 handed over with its settlement.
+        let n = match self.settled_int.take() {
+            Some(n) if !n.is_nan() => return Kept::Int(n as i32),
+            Some(_) => return Kept::Js(self.js.take_value()),
+            None => self.js.take_int(),
+        };
         if n.is_nan() {
             Kept::Js(self.js.take_value())
         } else {
