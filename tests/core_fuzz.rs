@@ -342,11 +342,12 @@ impl Run {
         Ok(Some(id))
     }
 
-    /// A run (`start_plain_run`, `advance_plain_run`) while the scheduler is plain and
-    /// untracked: it starts what `start_next` would and counts the FIFO jobs waiting right
-    /// behind it; then `ran % n + 1` of them went, each before the last finished with a value.
+    /// A run (`start_plain_run`, `advance_plain_run`) while the scheduler is plain: it starts
+    /// what `start_next` would and counts the FIFO jobs waiting right behind it; then
+    /// `ran % n + 1` of them went, each before the last finished with a value (recorded with
+    /// tracking on, with the values handed over in id order).
     fn plain_run(&mut self, max: u32, ran: u32) -> Result<(), TestCaseError> {
-        if !self.s.is_plain() || self.m.track {
+        if !self.s.is_plain() {
             return self.start_one().map(|_| ());
         }
         let want = if self.m.can_start() { self.m.best_waiting() } else { None };
@@ -364,6 +365,7 @@ impl Run {
         prop_assert_eq!(n as usize, 1 + behind, "start_plain_run({}) from job {}", max, first);
         let k = ran % n + 1;
         let last = first + JobId::from(k) - 1;
+        let mut values = Vec::new();
         for id in first..=last {
             let j = self.m.job_mut(id);
             j.st = St::Running { deadline: None };
@@ -371,10 +373,15 @@ impl Run {
             self.m.starts.push(id);
             if id < last {
                 let v = self.m.value();
+                values.push(v);
                 self.m.settle(id, Ok(v));
             }
         }
-        self.s.advance_plain_run(first, k);
+        let mut values = values.into_iter();
+        self.s.advance_plain_run(first, k, || values.next());
+        if self.m.track {
+            prop_assert_eq!(values.next(), None::<V>, "advance_plain_run() left values untaken");
+        }
         Ok(())
     }
 

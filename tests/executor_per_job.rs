@@ -256,6 +256,23 @@ fn s4_tracked_results_one_value_fetch_each_and_reading_them_back_allocates_nothi
 }
 
 #[test]
+fn tracked_sync_jobs_run_in_runs_their_values_handed_over_once_per_run() {
+    let exec = queue(Some(1), true);
+    let c = counted(&exec, move |exec: &Executor<Lean>| {
+        let start = exec.stats().unwrap().pushed as JobId + 1;
+        round(Kind::Value, false)(exec);
+        for id in start..start + N {
+            assert_eq!(exec.result(id).unwrap(), 7, "job {id}'s record");
+        }
+    });
+    assert_eq!(c.calls, N, "every job runs once");
+    assert!(c.crossings <= N / 256, "{} crossings to run {N} tracked sync jobs", c.crossings);
+    // The last job of each run has its value fetched alone; the rest come with the run.
+    assert!(c.takes <= N / 256, "{} values fetched one by one", c.takes);
+    assert_lean("tracked S1", &c);
+}
+
+#[test]
 fn listeners_cost_one_emit_per_event_and_no_allocation() {
     let exec = queue(Some(1), false);
     exec.listen(events::COMPLETED).unwrap();

@@ -270,9 +270,9 @@ impl<J, V> JobTable<J, V> {
     }
 
     /// A run of jobs the host ran one after another, `first` to `last`, ended at `last`: the
-    /// slots before it go, and `last`'s is running. Returns how many slots the run took (0
-    /// when `first..=last` is not in the store).
-    pub(crate) fn forget_run(&mut self, first: JobId, last: JobId) -> usize {
+    /// slots before it become what `done` makes, in id order, and `last`'s is running. Returns
+    /// how many slots the run took (0 when `first..=last` is not in the store).
+    pub(crate) fn finish_run(&mut self, first: JobId, last: JobId, mut done: impl FnMut() -> Slot<J, V>) -> usize {
         let (Some(i), Some(j)) = (self.index(first), self.index(last)) else {
             return 0;
         };
@@ -280,7 +280,7 @@ impl<J, V> JobTable<J, V> {
             return 0;
         }
         for k in i..j {
-            *self.slots.get_mut(k) = Slot::Gone;
+            *self.slots.get_mut(k) = done();
         }
         *self.slots.get_mut(j) = Slot::Running;
         j - i + 1

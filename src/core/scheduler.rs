@@ -429,19 +429,30 @@ impl<J, V> Scheduler<J, V> {
 
     /// The run started by [`start_plain_run`](Self::start_plain_run) at `first` went on to
     /// job `first + ran - 1` (`ran` ≥ 1), which is running now: every job before it returned a
-    /// value that nobody hears of (tracking off, the scheduler plain), and is forgotten.
-    pub fn advance_plain_run(&mut self, first: JobId, ran: u32) {
-        debug_assert!(self.is_plain() && !self.config.track);
+    /// value that only its record hears of (the scheduler plain). With tracking on, each is
+    /// recorded with the next value `value` gives, in id order (`None`, a value the host did
+    /// not keep: forgotten); else forgotten.
+    pub fn advance_plain_run(&mut self, first: JobId, ran: u32, mut value: impl FnMut() -> Option<V>) {
+        debug_assert!(self.is_plain());
         if ran <= 1 {
             return;
         }
         let last = first + JobId::from(ran) - 1;
+        let track = self.config.track;
+        let mut recorded = 0;
         // `first` was running; the jobs after it, up to `last`, were waiting.
         // Every slot of the run is in the store (0: a bad `ran`, nothing changed).
-        let gone = self.table.forget_run(first, last);
+        let gone = self.table.finish_run(first, last, || match if track { value() } else { None } {
+            Some(v) => {
+                recorded += 1;
+                Slot::Done(Ok(v))
+            }
+            None => Slot::Gone,
+        });
         if gone == 0 {
             return;
         }
+        self.records += recorded;
         self.waiting -= gone - 1;
         self.cursor = last + 1;
         if first == self.table.base() {

@@ -105,9 +105,19 @@ pub trait Host {
     /// the job the run ends on (its last, or one that threw); a thenable parks it again. The
     /// executor, entered meanwhile, cuts the run as during the call. (A host that never goes
     /// on, as the default, settles the parked job as any other.)
-    fn run_from(&self, runner: &Self::Runner, first: JobId, n: u32, park: bool) -> (u32, Ran) {
-        let _ = (n, park);
+    ///
+    /// With `track`, the host keeps the value of each job of the run before the one it ends
+    /// on (a JS host: while it is an int32; any other value ends the run on its job), for
+    /// [`take_run_values`](Self::take_run_values).
+    fn run_from(&self, runner: &Self::Runner, first: JobId, n: u32, park: bool, track: bool) -> (u32, Ran) {
+        let _ = (n, park, track);
         (1, self.call(runner, first, 1, false))
+    }
+    /// Appends to `into`, in id order, the values the host kept for the jobs of a tracked run
+    /// that it ran since the executor last caught up, and forgets them. (A host running one
+    /// job per run keeps none: the default.)
+    fn take_run_values(&self, into: &mut Vec<Self::Kept>) {
+        let _ = into;
     }
     /// The executor was entered (a method of the queue, a callback) during a run of
     /// [`run_from`](Self::run_from), or while it is parked, that the executor last saw at job

@@ -87,6 +87,9 @@ struct State<H: Promises> {
     /// an entry cuts it ([`on_entry`](Self::on_entry)). `run_end`: the id after its last job.
     run_first: Option<JobId>,
     run_end: JobId,
+    /// The values a tracked run's jobs returned, as the host handed them over (kept between
+    /// runs: no allocation per run).
+    run_values: Vec<H::Kept>,
     /// The most jobs the next run may have: doubled after a run that reached its end, else
     /// one more than the last ran. (Counting the jobs waiting behind a run's first walks
     /// their slots: given the whole stride each time, serial promise jobs, each ending its
@@ -125,30 +128,30 @@ struct State<H: Promises> {
     start_signal: Option<(H::Value, H::Listener)>,
 }
 
-impl<H: Promises> State<H> {
+impl<H: Promises> Executor<H> {
     /// The run the host is making reached job `at`, running now (see [`Host::run_from`]):
-    /// the state catches up (the jobs before it are done, and count against the slice). The
-    /// run stays open (parked on `at`) with `keep`.
-    fn catch_up(&mut self, at: JobId, keep: bool) {
-        let Some(first) = self.run_first.take() else { return };
+    /// the state catches up (the jobs before it are done, recorded with the values the host
+    /// kept when tracking is on, and count against the slice). The run stays open (parked on
+    /// `at`) with `keep`.
+    fn catch_up(&self, s: &mut State<H>, at: JobId, keep: bool) {
+        let Some(first) = s.run_first.take() else { return };
         // Far below 2^32 jobs: a run is at most a stride.
         let ran = u32::try_from(at.saturating_sub(first).saturating_add(1)).unwrap_or(u32::MAX);
-        self.sched.advance_plain_run(first, ran);
-        self.count = self.count.saturating_add(ran - 1);
+        if ran > 1 && s.sched.config().track {
+            self.host.take_run_values(&mut s.run_values);
+        }
+        let mut values = s.run_values.drain(..);
+        s.sched.advance_plain_run(first, ran, || values.next());
+        s.count = s.count.saturating_add(ran - 1);
         if keep {
-            self.run_first = Some(at);
+            s.run_first = Some(at);
         } else {
-            self.run_len = if at.saturating_add(1) >= self.run_end {
-                self.run_len.saturating_mul(2)
+            s.run_len = if at.saturating_add(1) >= s.run_end {
+                s.run_len.saturating_mul(2)
             } else {
                 ran.saturating_add(1)
             };
         }
-    }
-
-    /// [`catch_up`](Self::catch_up) to the job the run ended on.
-    fn end_run(&mut self, at: JobId) {
-        self.catch_up(at, false);
     }
 }
 
@@ -171,6 +174,7 @@ impl<H: Promises> Executor<H> {
             fresh: false,
             run_first: None,
             run_end: 0,
+            run_values: Vec::new(),
             run_len: 2,
             slice_end: f64::NEG_INFINITY,
             count: 0,
@@ -224,7 +228,7 @@ impl<H: Promises> Executor<H> {
         self.absorb(s);
         if let Some(first) = s.run_first {
             let at = self.host.cut_run(first);
-            s.end_run(at);
+            self.catch_up(s, at, false);
         }
     }
 

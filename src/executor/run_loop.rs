@@ -108,6 +108,7 @@ impl<H: Promises> Executor<H> {
         loop {
             // A serial queue's run that ends on a thenable is parked (see `Host::run_from`).
             let mut park = false;
+            let mut track = false;
             let (id, runner, attempt, keep, active, empty, run) = {
                 let mut s = self.state();
                 s.draining = true;
@@ -130,20 +131,17 @@ impl<H: Promises> Executor<H> {
                     break;
                 }
                 let next = if plain {
-                    // The plain path: no retry, clock, event or priority to look at. Untracked,
-                    // the host may run the FIFO jobs behind this one too, up to the next clock
-                    // read, without a crossing each (see `Host::run_from`).
+                    // The plain path: no retry, clock, event or priority to look at. The host
+                    // may run the FIFO jobs behind this one too, up to the next clock read,
+                    // without a crossing each (see `Host::run_from`).
                     s.idle_fired = false;
-                    let max = if s.sched.config().track {
-                        1
-                    } else {
-                        (s.stride - s.count).min(s.run_len).max(1)
-                    };
+                    let max = (s.stride - s.count).min(s.run_len).max(1);
                     let next = s.sched.start_plain_run(max);
                     if let Some((st, n)) = &next {
                         s.run_first = (*n > 1).then_some(st.id);
                         s.run_end = st.id + JobId::from(*n);
                         park = *n > 1 && s.sched.concurrency() == Some(1) && !s.watches_waiting();
+                        track = s.sched.config().track;
                     }
                     next.map(|(st, n)| (st.id, st.job, 1, false, false, false, n))
                 } else {
@@ -173,7 +171,7 @@ impl<H: Promises> Executor<H> {
             let (id, ran) = if run == 0 {
                 (id, self.host.call(&runner, id, attempt, keep))
             } else {
-                let (ran_n, ran) = self.host.run_from(&runner, id, run, park);
+                let (ran_n, ran) = self.host.run_from(&runner, id, run, park, track);
                 let last = id + JobId::from(ran_n.max(1)) - 1;
                 if run > 1 {
                     // The jobs the run started before its last are done (unless a call into
@@ -182,7 +180,7 @@ impl<H: Promises> Executor<H> {
                     park &= ran == Ran::Thenable && s.run_first.is_some();
                     // Parked on its last job: the host goes on with the run when that job's
                     // thenable fulfils; nothing else can start meanwhile (serial).
-                    s.catch_up(last, park);
+                    self.catch_up(&mut s, last, park);
                     if park {
                         s.draining = false;
                     }

@@ -119,9 +119,7 @@ export function missingGlobals() {
 
 /** Milliseconds, monotonic. */
 export const now =
-  typeof performance !== "undefined" && typeof performance.now === "function"
-    ? () => performance.now()
-    : () => Date.now();
+  typeof globalThis.performance?.now === "function" ? () => performance.now() : () => Date.now();
 
 /**
  * Runs `fn` in a new macrotask, after timers, I/O, input and rendering: setImmediate in Node,
@@ -219,9 +217,10 @@ export class Host {
     this.next = 1;
     this.open = false;
     this.at = this.end = this.parked = 0; // `runFrom`'s job running now, its end, the parked job
+    this.park = this.track = false; // the run's kind (see `runFrom`)
+    this.ints = []; // a tracked run's int32 values, kept until Rust takes them
     // The last classification's value and, for a thenable, its `then` (read at once by Rust).
-    this.out = undefined;
-    this.outThen = undefined;
+    this.out = this.outThen = undefined;
   }
 
   /** A plain push taken here: its id, or 0 when Rust must take it (inbox closed). */
@@ -251,10 +250,7 @@ export class Host {
   grow() {
     const { chunks } = this;
     let spare;
-    while (chunks.length > 0 && chunks[0].every((r) => r === undefined)) {
-      spare = chunks.shift();
-      this.base += CHUNK;
-    }
+    while (chunks.length > 0 && chunks[0].every((r) => r === undefined)) { spare = chunks.shift(); this.base += CHUNK; }
     chunks.push(spare ?? new Array(CHUNK).fill(undefined));
     return this.next - this.base; // the next id's index, `base` having moved
   }
@@ -269,10 +265,7 @@ export class Host {
     chunk[i & MASK] = undefined;
     // The first chunk emptied in id order goes at once: a drained queue keeps no chunk of
     // empty entries (8 bytes a job, measured, until the next `grow`).
-    if (i === MASK && chunk.every((r) => r === undefined)) {
-      this.chunks.shift();
-      this.base += CHUNK;
-    }
+    if (i === MASK && chunk.every((r) => r === undefined)) { this.chunks.shift(); this.base += CHUNK; }
     return runner;
   }
 
@@ -305,17 +298,32 @@ export class Host {
 
   /** Runs jobs `first`, `first + 1`, … as `invoke` does their first tries, at most `n`,
    * while each returns a plain value and Rust does not `cut` the run (Rust checked they wait
-   * in id order and that nobody hears of their values): 4 × how many ran + the last's kind.
-   * With `park` (serial), a run ending on a thenable waits for it (`parked`), then `goOn`. */
-  runFrom(first, n, park) {
-    let kind;
-    this.end = first + n;
+   * in id order and that only their records hear of them): 4 × how many ran + the last's
+   * kind. With `track`, each value before the last is kept for Rust (`takeInts`) while it is
+   * an int32 (another ends the run on its job). With `park` (serial), a run ending on a
+   * thenable waits for it (`parked`), then goes on (`goOn`). */
+  runFrom(first, n, park, track) {
     this.at = first;
-    while ((kind = this.invoke(this.at, 1, false)) === 0 && this.at + 1 < this.end) this.at++;
-    if (park && kind === 2 && this.end !== 0) this.parked = this.at;
-    else this.end = 0;
+    this.end = first + n;
+    this.park = park;
+    this.track = track;
+    this.parked = this.ints.length = 0;
+    const kind = this.more(this.invoke(first, 1, false));
+    if (this.parked !== this.at) this.end = 0;
     return (this.at - first + 1) * 4 + kind;
   }
+
+  /** Goes on with the run after job `at` ended as `kind`; the kind of the job it ends on. */
+  more(kind) {
+    while (kind === 0 && this.at + 1 < this.end && (!this.track || this.keep(this.takeInt()))) kind = this.invoke(++this.at, 1, false);
+    if (kind === 2 && this.park && this.end !== 0) this.parked = this.at;
+    return kind;
+  }
+
+  /** Keeps a tracked run's int32 value for Rust; false for NaN (no int32: the run ends). */
+  keep(v) { return v === v && this.ints.push(v) > 0; }
+
+  takeInts() { const ints = new Float64Array(this.ints); this.ints.length = 0; return ints; }
 
   /** Ends the run after the job running now (the queue was entered); that job's id. */
   cut() { this.end = this.parked = 0; return this.at; }
@@ -323,11 +331,9 @@ export class Host {
   /** The parked job fulfilled with a plain value: the run goes on; Rust hears where it ends
    * (`settle` of its last job, or of one that threw), or nothing when a thenable parks it. */
   goOn() {
-    let kind = 0;
     this.parked = 0;
-    while (kind === 0 && this.at + 1 < this.end) kind = this.invoke(++this.at, 1, false);
+    const kind = this.more(0);
     if (kind !== 2) this.settled(this.at, 1, kind);
-    else if (this.end !== 0) this.parked = this.at;
   }
 
   /** The value, taken, when it is an int32 (not -0), which a record keeps inline; else NaN

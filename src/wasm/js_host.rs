@@ -36,6 +36,7 @@ pub(super) type Exec = Executor<JsHost>;
 /// | `invoke` | yes | yes: `run()`, a thenable's `then()` | shim try |
 /// | `runFrom` | yes | yes: `run()`, a thenable's `then()` | shim try |
 /// | `cut` | no | no | - |
+/// | `takeInts` | no | no | - |
 /// | `openInbox` | no | no | - |
 /// | `close` | no | no | - |
 /// | `put` | no | no | - |
@@ -91,7 +92,10 @@ pub(super) mod shim {
         pub fn invoke(this: &HostShim, id: f64, attempt: u32, keep: bool) -> u32;
         /// 4 × how many jobs ran + the last one's kind (see host.js `runFrom`).
         #[wasm_bindgen(method, js_class = Host, js_name = runFrom)]
-        pub fn run_from(this: &HostShim, first: f64, n: u32, park: bool) -> u32;
+        pub fn run_from(this: &HostShim, first: f64, n: u32, park: bool, track: bool) -> u32;
+        /// The int32 values kept by a tracked run since the last take (see host.js `keep`).
+        #[wasm_bindgen(method, js_class = Host, js_name = takeInts)]
+        pub fn take_ints(this: &HostShim) -> js_sys::Float64Array;
         #[wasm_bindgen(method, js_class = Host)]
         pub fn cut(this: &HostShim) -> f64;
         #[wasm_bindgen(method, js_class = Host, js_name = openInbox)]
@@ -369,10 +373,16 @@ impl Host for JsHost {
         ran_from(self.js.invoke(id as f64, attempt, keep))
     }
 
-    fn run_from(&self, _: &StoredRunner, first: JobId, n: u32, park: bool) -> (u32, Ran) {
+    fn run_from(&self, _: &StoredRunner, first: JobId, n: u32, park: bool, track: bool) -> (u32, Ran) {
         self.settled_int.set(None);
-        let r = self.js.run_from(first as f64, n, park);
+        let r = self.js.run_from(first as f64, n, park, track);
         (r >> 2, ran_from(r & 3))
+    }
+
+    fn take_run_values(&self, into: &mut Vec<Kept>) {
+        // One crossing for the run's values, copied out at once (`to_vec`: `copy_to`'s length
+        // assertion brought formatting code in). Int32s by `keep`'s contract: exact casts.
+        into.extend(self.js.take_ints().to_vec().into_iter().map(|n| Kept::Int(n as i32)));
     }
 
     fn cut_run(&self, first: JobId) -> JobId {

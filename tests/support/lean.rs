@@ -24,6 +24,8 @@ pub enum Kind {
 pub struct Lean {
     /// Jobs run (each by a `call`, or within a `run_from`).
     pub calls: Cell<u64>,
+    /// Values of the jobs of tracked runs not taken yet (`take_run_values`).
+    pub run_kept: Cell<u32>,
     /// Crossings into the host to run jobs: one per `call`, one per `run_from`.
     pub crossings: Cell<u64>,
     pub takes: Cell<u64>,
@@ -90,11 +92,18 @@ impl Host for Lean {
     /// Runs the run as the JS host does, every job of it taken to be of the first's kind (the
     /// benchmark and the per-job tests push one kind per round): all `n` when they return
     /// values, else the first alone.
-    fn run_from(&self, runner: &Kind, first: JobId, n: u32, _park: bool) -> (u32, Ran) {
+    fn run_from(&self, runner: &Kind, first: JobId, n: u32, _park: bool, track: bool) -> (u32, Ran) {
         let ran = self.call(runner, first, 1, false);
         let n = if ran == Ran::Value { n.max(1) } else { 1 };
         self.calls.set(self.calls.get() + u64::from(n) - 1);
+        if track {
+            self.run_kept.set(self.run_kept.get() + n - 1);
+        }
         (n, ran)
+    }
+    fn take_run_values(&self, into: &mut Vec<u64>) {
+        // The value `take_value` gives, once per job the run kept one for.
+        into.extend(std::iter::repeat(7).take(self.run_kept.take() as usize));
     }
     fn open_inbox(&self, next: JobId) {
         if self.inbox_next.get().is_none() {

@@ -4,7 +4,7 @@
 // hear about the jobs after them.
 import * as gorqs from "../../../pkg/dist/gorqs.mjs";
 import { describe, test, assert } from "../harness.mjs";
-import { qe, within } from "./_helpers.mjs";
+import { qe, waitFor, within } from "./_helpers.mjs";
 
 const { Queue } = gorqs;
 
@@ -241,6 +241,48 @@ describe("runs of untracked jobs, cut by a call into the queue", () => {
     assert.deepEqual(ran, [1, 2, 3, 4, 5, 6]);
     assert.equal(signal.aborted, true);
     assert.equal(signal.reason, "no");
+    await q.stop();
+  });
+});
+
+// Tracked runs: the JS host keeps each int32 value of a run for Rust until it catches up (at
+// the run's end or when the run is cut); any other value ends the run on its job.
+describe("runs of tracked jobs", () => {
+  test("result() of earlier jobs of the same run, from inside a later one, and every value after", async () => {
+    const q = new Queue({ track: true });
+    q.start();
+    const values = [1, -7, 2 ** 31 - 1, "four", 5, { six: 6 }, 7.5, -0, 9, NaN, 11, 12];
+    const seen = [];
+    const ids = values.map((v, k) =>
+      q.push(() => {
+        if (k === 8) seen.push(q.result(ids[0]), q.result(ids[1]), q.result(ids[2]), q.status(ids[3]), q.status(ids[9]));
+        return v;
+      }));
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(seen, [1, -7, 2 ** 31 - 1, "succeeded", "pending"]);
+    for (let k = 3; k < values.length; k++) assert.ok(Object.is(q.result(ids[k]), values[k]), `job ${k + 1}`);
+    assert.equal(q.status(ids[5]), undefined, "read: gone");
+    await q.stop();
+  });
+
+  test("serial promise jobs, tracked: a parked run's values are there when it is cut from outside", async () => {
+    const q = new Queue({ track: true });
+    q.start();
+    let gate;
+    const ids = [];
+    for (let i = 1; i <= 8; i++) {
+      ids.push(q.push(async () => {
+        if (i === 6) await new Promise((r) => { gate = r; });
+        await null;
+        return i * 10;
+      }));
+    }
+    await waitFor(() => gate !== undefined, "job 6 to start");
+    assert.deepEqual(ids.slice(0, 5).map((id) => q.result(id)), [10, 20, 30, 40, 50]);
+    assert.equal(q.status(ids[5]), "running");
+    gate();
+    await within(q.onIdle(), "onIdle");
+    assert.deepEqual(ids.slice(5).map((id) => q.result(id)), [60, 70, 80]);
     await q.stop();
   });
 });
