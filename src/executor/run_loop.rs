@@ -256,7 +256,9 @@ impl<H: Promises> Executor<H> {
     fn pass_done(&self) {
         // (A run parked just now stays so: the pushes the host took are absorbed, no more.)
         let mut s = self.state.borrow_mut();
-        self.absorb(&mut s);
+        if self.host.inbox_open() {
+            self.absorb(&mut s);
+        }
         if s.freed {
             return;
         }
