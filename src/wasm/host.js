@@ -218,7 +218,8 @@ export class Host {
     this.open = false;
     this.at = this.end = this.parked = 0; // `runFrom`'s job running now, its end, the parked job
     this.park = this.track = false; // the run's kind (see `runFrom`)
-    this.ints = []; // a tracked run's int32 values, kept until Rust takes them
+    this.ints = []; // a tracked run's int32 values, kept until Rust takes them (`taken` so far)
+    this.taken = 0;
     // The last classification's value and, for a thenable, its `then` (read at once by Rust).
     this.out = this.outThen = undefined;
   }
@@ -299,7 +300,7 @@ export class Host {
   /** Runs jobs `first`, `first + 1`, … as `invoke` does their first tries, at most `n`,
    * while each returns a plain value and Rust does not `cut` the run (Rust checked they wait
    * in id order and that only their records hear of them): 4 × how many ran + the last's
-   * kind. With `track`, each value before the last is kept for Rust (`takeInts`) while it is
+   * kind. With `track`, each value before the last is kept for Rust (`nextInt`) while it is
    * an int32 (another ends the run on its job). With `park` (serial), a run ending on a
    * thenable waits for it (`parked`), then goes on (`goOn`). */
   runFrom(first, n, park, track) {
@@ -307,7 +308,7 @@ export class Host {
     this.end = first + n;
     this.park = park;
     this.track = track;
-    this.parked = this.ints.length = 0;
+    this.parked = this.ints.length = this.taken = 0;
     const kind = this.more(this.invoke(first, 1, false));
     if (this.parked !== this.at) this.end = 0;
     return (this.at - first + 1) * 4 + kind;
@@ -323,7 +324,8 @@ export class Host {
   /** Keeps a tracked run's int32 value for Rust; false for NaN (no int32: the run ends). */
   keep(v) { return v === v && this.ints.push(v) > 0; }
 
-  takeInts() { const ints = new Float64Array(this.ints); this.ints.length = 0; return ints; }
+  /** The next value kept by a tracked run, in id order; NaN once all are taken (then let go). */
+  nextInt() { if (this.taken < this.ints.length) return this.ints[this.taken++]; this.ints.length = this.taken = 0; return NaN; }
 
   /** Ends the run after the job running now (the queue was entered); that job's id. */
   cut() { this.end = this.parked = 0; return this.at; }
