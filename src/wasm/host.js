@@ -308,7 +308,7 @@ export class Host {
     this.end = first + n;
     this.park = park;
     this.track = track;
-    this.parked = this.ints.length = this.taken = 0;
+    this.parked = 0;
     const kind = this.more(this.invoke(first, 1, false));
     if (this.parked !== this.at) this.end = 0;
     return (this.at - first + 1) * 4 + kind;
