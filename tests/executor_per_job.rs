@@ -273,6 +273,36 @@ fn tracked_sync_jobs_run_in_runs_their_values_handed_over_once_per_run() {
 }
 
 #[test]
+fn s6_awaited_sync_jobs_run_in_runs_and_their_waits_cost_no_crossing_each() {
+    // Bursts of 16 tracked jobs, each pushed and waited for at once (a UI handler's shape):
+    // the waits are taken on the host's side with the pushes, the jobs run in runs whose host
+    // tells their waiters itself; only the last job of a run is offered to them by the
+    // executor (`wake_held`).
+    const BURST: u64 = 16;
+    let exec = queue(Some(1), true);
+    let h = exec.host();
+    let (wakes, crossings, push_crossings) = (h.wakes.get(), h.crossings.get(), h.push_crossings.get());
+    for _ in 0..N / BURST {
+        let waits: Vec<_> = (0..BURST)
+            .map(|_| {
+                let id = Lean::js_push(&exec, Kind::Value);
+                (id, Lean::js_wait(&exec, id))
+            })
+            .collect();
+        exec.drive();
+        for (id, w) in waits {
+            assert_eq!(w.borrow_mut().try_recv().unwrap(), Some(Ok(7)), "job {id}'s wait");
+            assert_eq!(exec.status(id).unwrap(), Some(gorqs::core::Status::Succeeded), "job {id}'s record stays");
+        }
+    }
+    let bursts = N / BURST;
+    assert_eq!(h.push_crossings.get() - push_crossings, bursts, "one push per burst crosses (it opens the inbox)");
+    assert!(h.crossings.get() - crossings <= 2 * bursts, "{} runs for {bursts} bursts", h.crossings.get() - crossings);
+    assert!(h.wakes.get() - wakes <= 2 * bursts, "{} wakes for {N} waited jobs", h.wakes.get() - wakes);
+    assert!(h.waits.borrow().is_empty(), "every wait settled");
+}
+
+#[test]
 fn listeners_cost_one_emit_per_event_and_no_allocation() {
     let exec = queue(Some(1), false);
     exec.listen(events::COMPLETED).unwrap();

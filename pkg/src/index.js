@@ -53,6 +53,14 @@ const result = function result(id) {
 define("result", result);
 define("fetch", result);
 
+// wait(id) of a job the queue's JS host holds in its inbox (pending for sure: see host.js
+// `waitHeld`) is taken there, with no crossing; any other is Rust's `wait`, which asks the
+// host for the promise itself when the job is pending or running.
+const waitOf = Queue.prototype.wait;
+define("wait", function wait(id) {
+  return (typeof id === "number" && (this[HOST] ??= hostOf(this)).waitHeld(id)) || waitOf.call(this, id);
+});
+
 /** Run jobs one at a time, in push order (Go `gorqs.SyncMode`). */
 export const SyncMode = 1;
 /** Run jobs as soon as they are picked, interleaved (Go `gorqs.AsyncMode`). */

@@ -1,5 +1,6 @@
 //! What the queue keeps for one job beyond the scheduler's state, only while it matters: its
-//! waiters, its abort state, the signal it was pushed with, its backoff function.
+//! abort state, the signal it was pushed with, its backoff function. (Its waiters are the
+//! host's, keyed by id: see `Promises::waiter`.)
 //!
 //! One map for all of them, keyed by job id and empty on the plain path (one `is_empty` check
 //! per job). An entry goes as soon as it holds nothing.
@@ -9,8 +10,6 @@ use crate::core::JobId;
 
 /// One job's extras.
 pub(super) struct Extras<H: Promises> {
-    /// `wait(id)` callers.
-    pub(super) waiters: Vec<H::Resolver>,
     /// The controller behind `ctx.signal`, made when the running job first read it.
     pub(super) controller: Option<H::Controller>,
     /// Why the running job was aborted before it read `ctx.signal`.
@@ -24,7 +23,6 @@ pub(super) struct Extras<H: Promises> {
 impl<H: Promises> Extras<H> {
     fn new() -> Self {
         Extras {
-            waiters: Vec::new(),
             controller: None,
             abort_reason: None,
             push_signal: None,
@@ -33,8 +31,7 @@ impl<H: Promises> Extras<H> {
     }
 
     fn is_empty(&self) -> bool {
-        self.waiters.is_empty()
-            && self.controller.is_none()
+        self.controller.is_none()
             && self.abort_reason.is_none()
             && self.push_signal.is_none()
             && self.backoff.is_none()

@@ -95,8 +95,10 @@ pub trait Host {
     /// would its first try (the runner's last use), at most `n`, while each returns a plain
     /// value and the executor does not [`cut_run`](Self::cut_run) the run; returns how many
     /// ran and how the last one ended. The executor asks for `n` > 1 only for FIFO jobs
-    /// waiting in id order whose values nobody hears of (tracking off, no listener, no
-    /// waiter): jobs a JS host can start without a crossing each. `runner` is `first`'s. A
+    /// waiting in id order whose values nobody but their records and waiters hears of (no
+    /// listener): jobs a JS host can start without a crossing each. The host settles the
+    /// waiters of each job of the run before the one it ends on itself, as
+    /// [`wake`](super::Promises::wake) would. `runner` is `first`'s. A
     /// host that does not store runners itself runs `first` alone (the default).
     ///
     /// With `park` (a serial queue), a run that ends on a thenable stays open, **parked** on
@@ -134,9 +136,12 @@ pub trait Host {
     // next entry, before it reads or changes any state, so no decision is made on a state
     // that misses them. The defaults are a host that takes no pushes and stores no runners.
 
-    /// From now on the host may take plain pushes itself, the first with id `next`.
-    fn open_inbox(&self, next: JobId) {
-        let _ = next;
+    /// From now on the host may take plain pushes itself, the first with id `next`. Until the
+    /// next entry closes the inbox, nothing else changes: the jobs `first..next` pushed by the
+    /// entry that opens it are pending, as are those the host takes. A host may register
+    /// `wait`s on all of them itself (see [`took_waits`](Self::took_waits)).
+    fn open_inbox(&self, first: JobId, next: JobId) {
+        let _ = (first, next);
     }
     /// Whether the inbox is open (pushes may wait there): checked at every borrow of the
     /// executor's state, so it is one load, with no crossing.
@@ -148,6 +153,12 @@ pub trait Host {
     fn take_pushed(&self, first: JobId) -> u64 {
         let _ = first;
         0
+    }
+    /// Whether the host registered waits (see [`Promises::waiter`](super::Promises::waiter))
+    /// itself on pending jobs while its inbox was open; asked after each
+    /// [`take_pushed`](Self::take_pushed). They settle as any other, by `wake`.
+    fn took_waits(&self) -> bool {
+        false
     }
     /// The runner of the next job taken by the host, in id order (asked `take_pushed` times).
     fn pushed_runner(&self) -> Self::Runner;

@@ -114,6 +114,10 @@ struct State<H: Promises> {
     listening: u8,
     /// Waiters on the queue's state (`onIdle`, `onEmpty`, `onSizeLessThan`, `stop`).
     watchers: Vec<Watcher<H::Value>>,
+    /// The host may hold `wait(id)` promises (see [`Promises::waiter`]): true from a `wait`
+    /// until the host says it holds none. The host alone knows which jobs they wait for;
+    /// while this is false, no outcome is offered to it.
+    waits: bool,
     /// `empty` / `idle` fired since the queue last had waiting / any jobs.
     empty_fired: bool,
     idle_fired: bool,
@@ -185,6 +189,7 @@ impl<H: Promises> Executor<H> {
             held: false,
             listening: 0,
             watchers: Vec::new(),
+            waits: false,
             empty_fired: true,
             idle_fired: true,
             start_promise: None,
@@ -368,15 +373,9 @@ impl<H: Promises> Executor<H> {
             // Dropping the scheduler drops every runner and outcome it held.
             s.sched = Scheduler::new(Config::default());
             self.host.release_all();
-            // Waiters of running jobs stay: their outcomes still come (see `finish`).
-            let mut signals = Vec::new();
-            s.extras.retain(|_, e| {
-                signals.extend(e.push_signal.take());
-                e.controller = None;
-                e.abort_reason = None;
-                e.backoff = None;
-                !e.waiters.is_empty()
-            });
+            // (Waiters of running jobs stay, with the host: their outcomes still come, see
+            // `finish_freed`.)
+            let signals: Vec<_> = s.extras.drain().filter_map(|(_, e)| e.push_signal).collect();
             s.start_promise = None;
             s.start_tx = None;
             (
@@ -469,23 +468,15 @@ impl<H: Promises> Executor<H> {
     /// # Errors
     /// [`Freed`].
     pub fn wait(&self, id: JobId) -> Result<H::Promise, Freed> {
-        let unsettled = |s: &State<H>| matches!(s.sched.status(id), Some(Status::Pending | Status::Running));
-        if !unsettled(&*self.live()?) {
-            let now = self.settled_outcome(id)?;
-            return Ok(self.settled_promise(now));
-        }
-        // Made with nothing borrowed (a host's promise may run user code); the job is looked
-        // at again after.
-        let (promise, resolver) = self.host.deferred();
         let mut s = self.live()?;
-        if unsettled(&s) {
-            s.extra(id).waiters.push(resolver);
-        } else {
-            drop(s);
-            let now = self.settled_outcome(id)?;
-            self.host.resolve(resolver, now);
+        if matches!(s.sched.status(id), Some(Status::Pending | Status::Running)) {
+            // (`waiter` runs no user code: the state may stay borrowed.)
+            s.waits = true;
+            return Ok(self.host.waiter(id));
         }
-        Ok(promise)
+        drop(s);
+        let now = self.settled_outcome(id)?;
+        Ok(self.settled_promise(now))
     }
 
     /// What `wait(id)` of a job no longer pending or running settles with: its record, or

@@ -27,9 +27,10 @@ pub(super) struct Watcher<V> {
 }
 
 impl<H: Promises> State<H> {
-    /// Someone wants to hear about each settled job: waiters by id, completed/failed
-    /// listeners, push signals to unhook. False on the plain path, where values are not even
-    /// fetched from the host unless tracked.
+    /// Someone wants to hear about each settled job: completed/failed listeners, push signals
+    /// to unhook. False on the plain path, where values are not even fetched from the host
+    /// unless tracked. (Waiters by id do not count: the host holds the outcome, and `record`
+    /// offers it to them with no value fetched, see `Promises::wake_held`.)
     pub(super) fn notifies(&self) -> bool {
         self.listening & (events::COMPLETED | events::FAILED) != 0 || !self.extras.is_empty()
     }
@@ -141,25 +142,21 @@ impl<H: Promises> Executor<H> {
     /// Job `id` has its final outcome: its waiters settle, its push signal is unhooked, and
     /// `completed` / `failed` fire.
     pub(super) fn deliver(&self, id: JobId, settlement: Settlement<H::Value>) {
-        let (waiters, signal, emit) = {
+        let (signal, emit) = {
             let mut s = self.state();
-            let (waiters, signal) = s
-                .with_extra(id, |e| {
-                    (std::mem::take(&mut e.waiters), e.push_signal.take())
-                })
-                .unwrap_or_default();
+            let signal = s.with_extra(id, |e| e.push_signal.take()).flatten();
+            if s.waits {
+                s.waits = self.host.wake(id, settlement.clone());
+            }
             let bit = if settlement.is_ok() {
                 events::COMPLETED
             } else {
                 events::FAILED
             };
-            (waiters, signal, s.listening & bit != 0)
+            (signal, s.listening & bit != 0)
         };
         if let Some((signal, listener)) = signal {
             self.host.unlisten(&signal, listener);
-        }
-        for resolver in waiters {
-            self.host.resolve(resolver, settlement.clone());
         }
         if emit {
             match &settlement {
@@ -175,9 +172,8 @@ impl<H: Promises> Executor<H> {
         let needed = {
             let s = self.state();
             s.listening & events::FAILED != 0
-                || s.extras
-                    .get(&id)
-                    .is_some_and(|e| !e.waiters.is_empty() || e.push_signal.is_some())
+                || s.waits
+                || s.extras.get(&id).is_some_and(|e| e.push_signal.is_some())
         };
         if needed {
             self.deliver(id, Err(error()));

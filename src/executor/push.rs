@@ -21,7 +21,7 @@ impl<H: Promises> Executor<H> {
             self.schedule(&mut s);
         }
         // The next plain pushes may stay on the host's side until the next entry.
-        self.host.open_inbox(id + 1);
+        self.host.open_inbox(id, id + 1);
         Ok(id)
     }
 
@@ -45,7 +45,7 @@ impl<H: Promises> Executor<H> {
         if n > 0 && !s.scheduled {
             self.schedule(&mut s);
         }
-        self.host.open_inbox(s.sched.next_id());
+        self.host.open_inbox(first, s.sched.next_id());
         Ok(first)
     }
 
@@ -158,7 +158,7 @@ impl<H: Promises> Executor<H> {
         if n > 0 && !s.scheduled {
             self.schedule(&mut s);
         }
-        self.host.open_inbox(s.sched.next_id());
+        self.host.open_inbox(first, s.sched.next_id());
         Ok(first)
     }
 
@@ -170,6 +170,7 @@ impl<H: Promises> Executor<H> {
         }
         let first = s.sched.next_id();
         let n = self.host.take_pushed(first);
+        s.waits |= self.host.took_waits();
         if n == 0 {
             return;
         }
@@ -180,6 +181,10 @@ impl<H: Promises> Executor<H> {
         {
             for id in first..first + n {
                 self.host.release(id);
+                if s.waits {
+                    let closed = self.host.error(crate::core::ErrorCode::QueueClosed);
+                    s.waits = self.host.wake(id, Err(closed));
+                }
             }
             return;
         }

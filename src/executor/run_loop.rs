@@ -238,6 +238,7 @@ impl<H: Promises> Executor<H> {
         if s.sched.is_plain() {
             return self.record_plain(s, id, ran);
         }
+        self.wake_held(s, id, ran);
         let value = if s.sched.config().track {
             self.host.take_kept()
         } else {
@@ -249,7 +250,15 @@ impl<H: Promises> Executor<H> {
     /// [`record`](Self::record) while the scheduler is plain: the value is taken from the host
     /// only when tracking keeps it.
     fn record_plain(&self, s: &mut State<H>, id: JobId, ran: Ran) {
+        self.wake_held(s, id, ran);
         s.sched.finish_plain(id, || outcome(ran, self.host.take_kept()));
+    }
+
+    /// Job `id`'s waiters, if any, hear of the outcome the host still holds (no user code).
+    fn wake_held(&self, s: &mut State<H>, id: JobId, ran: Ran) {
+        if s.waits {
+            s.waits = self.host.wake_held(id, ran);
+        }
     }
 
     /// End of a pass: the timer, and whoever watches the queue's state.
@@ -307,7 +316,7 @@ impl<H: Promises> Executor<H> {
                 self.finish_freed(id, ran);
                 return;
             }
-            let notify = s.notifies();
+            let notify = s.notifies() || s.waits;
             let value = if notify || s.sched.config().track {
                 self.host.take_kept()
             } else {
@@ -359,21 +368,8 @@ impl<H: Promises> Executor<H> {
     /// A job that was running when the queue was freed has its outcome: only its waiters
     /// hear of it (nothing is recorded any more).
     fn finish_freed(&self, id: JobId, ran: Ran) {
-        let waiters = self
-            .state()
-            .with_extra(id, |e| std::mem::take(&mut e.waiters));
-        let Some(waiters) = waiters.filter(|w| !w.is_empty()) else {
-            return;
-        };
-        let value = self.host.take_value();
-        let settlement = if ran == Ran::Value {
-            Ok(value)
-        } else {
-            Err(value)
-        };
-        for resolver in waiters {
-            self.host.resolve(resolver, settlement.clone());
-        }
+        let mut s = self.state();
+        self.wake_held(&mut s, id, ran);
     }
 
     /// Job `id`'s try `failed` failed and it waits for a retry: asks the user's backoff

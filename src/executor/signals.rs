@@ -127,7 +127,7 @@ impl<H: Promises> Executor<H> {
                 self.arm_timer(&mut s); // retry deadlines of dropped jobs are gone
             }
             s.start_promise = None;
-            let notify = s.listening & events::FAILED != 0 || !s.extras.is_empty();
+            let notify = s.listening & events::FAILED != 0 || !s.extras.is_empty() || s.waits;
             (dropped, s.start_tx.take(), s.start_signal.take(), notify)
         };
         if let Some((signal, listener)) = start_signal {

@@ -3,8 +3,8 @@
 
 use futures::channel::oneshot;
 
-use super::Host;
-use crate::core::{Backoff, ErrorCode, RateLimit};
+use super::{Host, Ran};
+use crate::core::{Backoff, ErrorCode, JobId, RateLimit};
 
 /// What a promise handed out by the queue settles with: fulfilled or rejected with a value.
 pub type Settlement<V> = Result<V, V>;
@@ -20,17 +20,21 @@ pub trait Promises: Host {
     type Promise: Clone;
     /// The promise for `rx`.
     fn promise(&self, rx: Waiter<Self::Value>) -> Self::Promise;
-    /// What settles a promise made by [`deferred`](Self::deferred). Dropped unused (the
-    /// queue was freed), it leaves its promise pending.
-    type Resolver;
-    /// A promise that [`resolve`](Self::resolve) settles: what `wait(id)` hands out, one per
-    /// call, so the lean kind. (A oneshot's [`promise`](Self::promise) costs a channel, a task
-    /// and a microtask hop more: S6, a `wait` per job, measured 930-970 -> 880-895 ns per
-    /// job in Node 24.)
-    fn deferred(&self) -> (Self::Promise, Self::Resolver);
-    /// Settles a promise of [`deferred`](Self::deferred). Never throws; may run user code (the
-    /// `then` getter of a value that is an object), so it is called with nothing borrowed.
-    fn resolve(&self, resolver: Self::Resolver, settlement: Settlement<Self::Value>);
+    /// A promise for job `id`'s outcome (what `wait(id)` hands out for a job pending or
+    /// running), settled by [`wake`](Self::wake). The host keeps what settles it, keyed by
+    /// `id`; calls for the same id may share one promise. Runs no user code. (A oneshot's
+    /// [`promise`](Self::promise) costs a channel, a task and a microtask hop more; a promise
+    /// whose resolve functions the executor held as externrefs cost their making and a
+    /// wrapper per call: S6, a `wait` per job, ~870 ns per job in Node 24 before.)
+    fn waiter(&self, id: JobId) -> Self::Promise;
+    /// Settles job `id`'s waiters with `settlement`, if any (those of [`waiter`](Self::waiter)
+    /// and those the host registered itself, see [`Host::took_waits`]); whether the host
+    /// still holds waiters of any job. Runs no user code (the JS host resolves with an object a microtask later:
+    /// resolving reads its `then`), so the state may be borrowed.
+    fn wake(&self, id: JobId, settlement: Settlement<Self::Value>) -> bool;
+    /// [`wake`](Self::wake) with the outcome of the call or settlement just classified,
+    /// `ran` (a value or a throw), before its value is taken: the host still holds it.
+    fn wake_held(&self, id: JobId, ran: Ran) -> bool;
     /// JS `undefined`: what `onIdle()`, `stop()` and `start()` resolve with.
     fn undefined(&self) -> Self::Value;
 }

@@ -2,11 +2,7 @@
 // crossing. No queue state and no decision lives here: Rust decides, this file calls.
 
 /** Code → Go message, installed by Rust (src/core/error.rs is the one place they are written). */
-const MESSAGES = new Map();
-
-export function setMessage(code, message) {
-  MESSAGES.set(code, message);
-}
+export const MESSAGES = new Map();
 
 /** An error raised by the queue itself (not by a job): check `err.code`. */
 export class QueueError extends Error {
@@ -15,18 +11,10 @@ export class QueueError extends Error {
     this.code = code;
   }
 
-  get name() {
-    return "QueueError";
-  }
+  get name() { return "QueueError"; }
 }
 
-export function queueError(code, message) {
-  return new QueueError(code, message);
-}
-
-export const abortError = () => typeof DOMException === "function"
-  ? new DOMException("This operation was aborted", "AbortError")
-  : Object.assign(new Error("This operation was aborted"), { name: "AbortError" });
+export const abortError = () => new DOMException("This operation was aborted", "AbortError");
 
 /** `value` as in p-queue's messages: `0` (number). */
 export function show(value) {
@@ -45,8 +33,10 @@ export function show(value) {
 
 export const typeName = (value) => (value === null ? "null" : typeof value);
 
-/** ``Expected `name` to be what, got `value` (type)``, as a RangeError or a TypeError. */
+/** ``Expected `name` to be what, got `value` (type)``, as a RangeError or a TypeError; a
+ * number `name` is an index of `pushAll`'s runners. */
 export function argError(range, name, what, value) {
+  if (typeof name === "number") name = `runners[${name}]`;
   const message = `Expected \`${name}\` to be ${what}, got ${show(value)}`;
   return range ? new RangeError(message) : new TypeError(message);
 }
@@ -54,12 +44,6 @@ export function argError(range, name, what, value) {
 /** A TypeError: `prefix` and the value got (or only its type). */
 export function gotError(prefix, value, typeOnly) {
   return new TypeError(prefix + (typeOnly ? typeName(value) : show(value)));
-}
-
-/** A bad runner: `runner`, or `runners[index]` of pushAll. */
-export function runnerError(index, value) {
-  const name = index < 0 ? "runner" : `runners[${index}]`;
-  return argError(false, name, "a function or an object with a `run()` method", value);
 }
 
 /** Whether `r` is a runner: a function, or an object with a callable `run` (own or
@@ -71,12 +55,6 @@ export function isRunner(r) {
 /** The index of the first item of `list` that is no runner, or -1. */
 export function badRunner(list) {
   return list.findIndex((r) => !isRunner(r));
-}
-
-export function isAbortSignal(s) {
-  const has = (key, type) => typeof s[key] === type;
-  return s !== null && typeof s === "object" && has("aborted", "boolean") &&
-    has("addEventListener", "function") && has("removeEventListener", "function");
 }
 
 // The imports below may throw (user code runs in them). None returns a JS object: wasm-bindgen
@@ -105,14 +83,14 @@ export function abortedReason(signal, into) {
 }
 
 /** Reports an error nobody can catch, as the host reports a throwing event listener's. */
-function report(error) {
+export function report(error) {
   if (typeof reportError === "function") reportError(error);
   else setTimeout(() => { throw error; }, 0);
 }
 
 /** The globals a queue needs: a `TypeError` naming those this host lacks, else undefined. */
 export function missingGlobals() {
-  const need = ["queueMicrotask", "EventTarget", "Event", "AbortController", "setTimeout", "clearTimeout"];
+  const need = ["queueMicrotask", "EventTarget", "Event", "AbortController", "DOMException", "setTimeout", "clearTimeout"];
   const missing = need.filter((name) => typeof globalThis[name] !== "function");
   return missing.length ? new TypeError(`gorqs: this JavaScript host lacks ${missing.join(", ")}`) : undefined;
 }
@@ -135,24 +113,11 @@ export const macrotask =
       ? (fn) => void scheduler.postTask(fn, { priority: "background" })
       : typeof MessageChannel === "function"
         ? (fn) => {
-            const channel = new MessageChannel();
-            channel.port1.onmessage = () => {
-              channel.port1.close();
-              fn();
-            };
-            channel.port2.postMessage(0);
+            const { port1, port2 } = new MessageChannel();
+            port1.onmessage = () => void (port1.close(), fn());
+            port2.postMessage(0);
           }
         : (fn) => void setTimeout(fn, 0);
-
-/** Calls a user's backoff function; -1 when it threw or gave no number of ms ≥ 0. */
-export function callBackoff(fn, attempt) {
-  try {
-    const ms = fn(attempt);
-    return typeof ms === "number" && ms >= 0 ? ms : -1;
-  } catch {
-    return -1;
-  }
-}
 
 /** Listens for `signal`'s abort; the listener pushed into `into` (for `unlisten`). */
 export function listen(signal, key, aborted, into) {
@@ -160,19 +125,6 @@ export function listen(signal, key, aborted, into) {
   signal.addEventListener("abort", onAbort, { once: true });
   into.push(onAbort);
 }
-
-export const newController = () => new AbortController();
-
-/** Never throws: the signal's listeners are user code (their errors are reported). */
-export function abortWith(controller, reason) {
-  try {
-    controller.abort(reason);
-  } catch (e) {
-    report(e);
-  }
-}
-
-export const signalOf = (controller) => controller.signal;
 
 /** What a job's `run(ctx)` receives. `signal` is made on first read only (by Rust). */
 class JobContext {
@@ -187,6 +139,18 @@ class JobContext {
   get signal() { return this.#signalFor(this.id); }
 }
 
+/** `v` when an int32 (not -0), which a record keeps inline; else NaN. */
+const intOf = (v) => (typeof v === "number" && (v | 0) === v && (v !== 0 || 1 / v > 0) ? v : NaN);
+
+const noop = () => {};
+
+/** `Promise.withResolvers()`, made alike where the host lacks it (Node 20, Safari 17.3). */
+const withResolvers = Promise.withResolvers?.bind(Promise) ?? (() => {
+  const w = {};
+  w.promise = new Promise((resolve, reject) => Object.assign(w, { resolve, reject }));
+  return w;
+});
+
 const EVENT_TYPES = ["active", "completed", "failed", "empty", "idle"];
 
 /** Runners per chunk of the store: growing the store never copies a runner (a plain array
@@ -194,6 +158,8 @@ const EVENT_TYPES = ["active", "completed", "failed", "empty", "idle"];
 const SHIFT = 10;
 const CHUNK = 1 << SHIFT;
 const MASK = CHUNK - 1;
+const RING = 1024; // places for `wait`s, by the low bits of their ids
+const RING_MASK = RING - 1;
 
 /**
  * One queue's host: its runners, the callbacks into its Rust executor, its events.
@@ -215,11 +181,17 @@ export class Host {
     this.chunks = [];
     this.base = 1; // the id of chunks[0][0]
     this.next = 1;
-    this.open = false;
+    this.open = this.waited = false; // waited: waits were taken here since the inbox opened
     this.at = this.end = this.parked = 0; // `runFrom`'s job running now, its end, the parked job
     this.park = this.track = false; // the run's kind (see `runFrom`)
     this.ints = []; // a tracked run's int32 values, kept until Rust takes them (`taken` so far)
     this.taken = 0;
+    // `wait`s by job id, a `Promise.withResolvers()` each: at `id & RING_MASK` of `ring`
+    // (`ids` says whose), else in `other` (a Map alone cost ~45 ns a job more in Node 24).
+    this.ids = new Array(RING).fill(0);
+    this.ring = new Array(RING).fill(undefined);
+    this.other = new Map();
+    this.waits = this.from = 0; // how many; the first id `waitHeld` may take
     // The last classification's value and, for a thenable, its `then` (read at once by Rust).
     this.out = this.outThen = undefined;
   }
@@ -229,10 +201,53 @@ export class Host {
     return this.open && isRunner(runner) ? this.put(runner) : 0;
   }
 
-  /** Rust opens the inbox; `close` ends it and gives the next id (what Rust absorbs). */
-  openInbox() { this.open = true; }
+  /** Rust opens the inbox, having pushed jobs `from`…; `close` ends it and gives the next id
+   * (what Rust absorbs), negated when `wait`s were taken meanwhile (`takeWaits`). */
+  openInbox(from) { this.open = true; this.from = from; }
 
-  close() { this.open = false; return this.next; }
+  close() { const next = this.waited ? -this.next : this.next; this.open = this.waited = false; return next; }
+
+  /** `wait(id)` taken here when job `id` is pending for sure, with no crossing: while the
+   * inbox is open nothing entered Rust since it opened, so the jobs it took and those pushed
+   * by the entry that opened it have not started (Rust hears of the wait at `close`). Else
+   * undefined. */
+  waitHeld(id) {
+    if (!(this.open && id >= this.from && id < this.next && id % 1 === 0)) return undefined;
+    this.waited = true;
+    return this.waiter(id);
+  }
+
+  /** A promise for job `id`'s outcome, one per id, which `wake` settles. */
+  waiter(id) {
+    const k = id & RING_MASK;
+    let w = this.ids[k] === id ? this.ring[k] : this.other.get(id);
+    if (w !== undefined) return w.promise;
+    w = withResolvers();
+    if (this.ids[k] === 0) this.ring[k] = w, this.ids[k] = id;
+    else this.other.set(id, w);
+    this.waits++;
+    return w.promise;
+  }
+
+  /** Settles job `id`'s waiters, if any (kind 0 fulfils, else rejects); whether waiters of
+   * any job are left. Runs no user code: resolving with an object reads its `then` (maybe a
+   * getter), so that happens a microtask later. A rejection is handled first (none is left
+   * unhandled). */
+  wake(id, kind, value) {
+    const k = id & RING_MASK;
+    let w;
+    if (this.ids[k] === id) w = this.ring[k], this.ring[k] = undefined, this.ids[k] = 0;
+    else if ((w = this.other.get(id)) !== undefined) this.other.delete(id);
+    if (w !== undefined) {
+      this.waits--;
+      if (kind !== 0) w.promise.catch(noop), w.reject(value);
+      else if (value !== null && (typeof value === "object" || typeof value === "function")) queueMicrotask(() => w.resolve(value));
+      else w.resolve(value);
+    }
+    return this.waits !== 0;
+  }
+
+  wakeOut(id, kind) { return this.wake(id, kind, this.out); }
 
   /** Stores the runner of the next id (a job Rust pushed itself, or `push`'s); its id. */
   put(runner) {
@@ -260,9 +275,8 @@ export class Host {
   entry(id, empty) {
     const i = id - this.base;
     const chunk = i >= 0 ? this.chunks[i >> SHIFT] : undefined;
-    if (chunk === undefined) return undefined;
-    const runner = chunk[i & MASK];
-    if (!empty) return runner;
+    const runner = chunk?.[i & MASK];
+    if (!empty || chunk === undefined) return runner;
     chunk[i & MASK] = undefined;
     // The first chunk emptied in id order goes at once: a drained queue keeps no chunk of
     // empty entries (8 bytes a job, measured, until the next `grow`).
@@ -316,13 +330,22 @@ export class Host {
 
   /** Goes on with the run after job `at` ended as `kind`; the kind of the job it ends on. */
   more(kind) {
-    while (kind === 0 && this.at + 1 < this.end && (!this.track || this.keep(this.takeInt()))) kind = this.invoke(++this.at, 1, false);
+    while (kind === 0 && this.at + 1 < this.end && this.done()) kind = this.invoke(++this.at, 1, false);
     if (kind === 2 && this.park && this.end !== 0) this.parked = this.at;
     return kind;
   }
 
+  /** Job `at` of a run returned a value, not as its last: with `track` the value is kept for
+   * Rust while an int32 (else false: the run ends on it); its waiters hear of it. */
+  done() {
+    const v = this.out;
+    if (this.track && !this.keep(this.takeInt())) return false;
+    if (this.waits !== 0) this.wake(this.at, 0, v);
+    return true;
+  }
+
   /** Keeps a tracked run's int32 value for Rust; false for NaN (no int32: the run ends). */
-  keep(v) { return v === v && this.ints.push(v) > 0; }
+  keep(n) { return n === n && this.ints.push(n) > 0; }
 
   /** The next value kept by a tracked run, in id order; NaN once all are taken (then let go). */
   nextInt() { if (this.taken < this.ints.length) return this.ints[this.taken++]; this.ints.length = this.taken = 0; return NaN; }
@@ -340,18 +363,13 @@ export class Host {
 
   /** The value, taken, when it is an int32 (not -0), which a record keeps inline; else NaN
    * (it stays for `takeValue`). */
-  takeInt() {
-    const v = this.out;
-    if (typeof v !== "number" || (v | 0) !== v || (v === 0 && 1 / v < 0)) return NaN;
-    this.out = undefined;
-    return v;
-  }
+  takeInt() { const n = intOf(this.out); if (n === n) this.out = undefined; return n; }
 
   takeValue() { const value = this.out; this.out = undefined; return value; }
 
   /** Tells Rust a followed job settled (kind 0 value, 1 threw), an int32 value handed over at
    * once (NaN: none; it stays for `takeValue`): a tracked job's `takeInt` crossing spared. */
-  settled(id, attempt, kind) { this.settle(id, attempt, kind, kind === 0 ? this.takeInt() : NaN); }
+  settled(id, attempt, kind) { this.settle(id, attempt, kind, kind === 0 ? intOf(this.out) : NaN); }
 
   /** Follows the thenable of the last classification (one it settles with too); Rust hears
    * through `settle`. */
@@ -366,27 +384,16 @@ export class Host {
       this.out = e;
       this.settle(id, attempt, 1, NaN);
     };
-    try {
-      then.call(
-        thenable,
-        (value) => {
-          if (done) return;
-          done = true;
-          let kind = 1; // unless it classifies: a throwing `then` getter fails the job
-          try {
-            kind = this.classify(value);
-          } catch (e) {
-            this.out = e;
-          }
-          if (kind === 2) this.follow(id, attempt);
-          else if (kind === 0 && id === this.parked) this.goOn();
-          else this.settled(id, attempt, kind);
-        },
-        fail,
-      );
-    } catch (e) {
-      fail(e);
-    }
+    const fulfil = (value) => {
+      if (done) return;
+      done = true;
+      let kind = 1; // unless it classifies: a throwing `then` getter fails the job
+      try { kind = this.classify(value); } catch (e) { this.out = e; }
+      if (kind === 2) this.follow(id, attempt);
+      else if (kind === 0 && id === this.parked) this.goOn();
+      else this.settled(id, attempt, kind);
+    };
+    try { then.call(thenable, fulfil, fail); } catch (e) { fail(e); }
   }
 
   /** Fires event `kind` (0 active, 1 completed, 2 failed, 3 empty, 4 idle). Never throws:

@@ -39,6 +39,9 @@ pub(super) type Exec = Executor<JsHost>;
 /// | `nextInt` | no | no | - |
 /// | `openInbox` | no | no | - |
 /// | `close` | no | no | - |
+/// | `waiter` | no | no | - |
+/// | `wake` | no | no: an object value is resolved a microtask later | - |
+/// | `wakeOut` | no | no: as `wake` | - |
 /// | `put` | no | no | - |
 /// | `putAll` | no | no | - |
 /// | `entry` | no | no | - |
@@ -48,26 +51,24 @@ pub(super) type Exec = Executor<JsHost>;
 /// | `emit` | yes | yes: listeners | shim try |
 /// | `target` | no | no | - |
 /// | `missingGlobals` | no | no | - |
-/// | `setMessage` | no | no | - |
-/// | `queueError` | no | no | - |
+/// | `MESSAGES` (a `Map`) | no | no | - |
+/// | `QueueError` (constructor) | no | no | - |
 /// | `QueueError` (class) | no | no | - |
 /// | `abortError` | no | no | - |
 /// | `argError` | yes | yes: `toString`, Proxy traps | shim try |
 /// | `gotError` | yes | yes: `toString`, Proxy traps | shim try |
-/// | `runnerError` | yes | yes: `toString`, Proxy traps | shim try |
 /// | `isRunner` | yes | yes: the `run` getter | catch |
 /// | `badRunner` | yes | yes: the `run` getters | catch |
-/// | `isAbortSignal` | yes | yes: getters | catch |
 /// | `fields` | yes | yes: getters | catch |
 /// | `toArray` | yes | yes: the iterator | catch |
 /// | `now` | no | no | - |
 /// | `macrotask` | no | no | - |
-/// | `callBackoff` | yes | yes: the backoff function | shim try |
 /// | `listen` | yes | yes: `addEventListener` | catch |
 /// | `abortedReason` | yes | yes: the `aborted` and `reason` getters | catch |
-/// | `newController` | no: `AbortController` checked at construction | no | - |
-/// | `abortWith` | yes | yes: abort listeners | shim try |
-/// | `signalOf` | no | no | - |
+/// | `report` | no | no | - |
+/// | `AbortController` (constructor) | no: checked at construction | no | - |
+/// | `signal` | no | no | - |
+/// | `abort` | yes | yes: abort listeners | catch |
 /// | `queueMicrotask` | no: checked at construction | no | - |
 /// | `setTimeout` | no: checked at construction | no | - |
 /// | `clearTimeout` | no: checked at construction | no | - |
@@ -99,9 +100,17 @@ pub(super) mod shim {
         #[wasm_bindgen(method, js_class = Host)]
         pub fn cut(this: &HostShim) -> f64;
         #[wasm_bindgen(method, js_class = Host, js_name = openInbox)]
-        pub fn open_inbox(this: &HostShim);
+        pub fn open_inbox(this: &HostShim, from: f64);
+        /// The next id, negated when the host registered waits meanwhile (`holds`).
         #[wasm_bindgen(method, js_class = Host)]
         pub fn close(this: &HostShim) -> f64;
+        #[wasm_bindgen(method, js_class = Host)]
+        pub fn waiter(this: &HostShim, id: f64) -> js_sys::Promise;
+        #[wasm_bindgen(method, js_class = Host)]
+        pub fn wake(this: &HostShim, id: f64, kind: u32, value: &JsValue) -> bool;
+        /// `wake` with the value of the last classification (`out`).
+        #[wasm_bindgen(method, js_class = Host, js_name = wakeOut)]
+        pub fn wake_out(this: &HostShim, id: f64, kind: u32) -> bool;
         #[wasm_bindgen(method, js_class = Host)]
         pub fn put(this: &HostShim, runner: &JsValue);
         #[wasm_bindgen(method, js_class = Host, js_name = putAll)]
@@ -122,11 +131,15 @@ pub(super) mod shim {
         pub fn target(this: &HostShim) -> EventTarget;
 
         #[wasm_bindgen(js_name = missingGlobals)]
-        pub fn missing_globals() -> JsValue;
-        #[wasm_bindgen(js_name = setMessage)]
-        pub fn set_message(code: &str, message: &str);
-        #[wasm_bindgen(js_name = queueError)]
-        pub fn queue_error(code: &str, message: &str) -> JsValue;
+        pub fn missing_globals_js() -> JsValue;
+        /// Code → Go message, for `new QueueError(code)`.
+        #[wasm_bindgen(thread_local_v2, js_name = MESSAGES)]
+        pub static MESSAGES: js_sys::Map;
+        /// A `QueueError` made by Rust.
+        #[wasm_bindgen(js_name = QueueError)]
+        pub type QueueErrorShim;
+        #[wasm_bindgen(constructor, js_class = QueueError)]
+        pub fn new(code: &str, message: &str) -> QueueErrorShim;
         /// The `QueueError` class.
         #[wasm_bindgen(thread_local_v2, js_name = QueueError)]
         pub static QUEUE_ERROR: JsValue;
@@ -136,16 +149,15 @@ pub(super) mod shim {
         pub fn arg_error(range: bool, name: &str, what: &str, value: &JsValue) -> JsValue;
         #[wasm_bindgen(js_name = gotError)]
         pub fn got_error(prefix: &str, value: &JsValue, type_only: bool) -> JsValue;
-        #[wasm_bindgen(js_name = runnerError)]
-        pub fn runner_error(index: f64, value: &JsValue) -> JsValue;
+        /// `argError` of `pushAll`'s runner `index` (host.js names it).
+        #[wasm_bindgen(js_name = argError)]
+        pub fn arg_error_at(range: bool, index: f64, what: &str, value: &JsValue) -> JsValue;
         // Imports that run user code (getters, proxies) are `catch`: a JS exception never
         // unwinds through Rust frames, whose borrows would then stay taken.
         #[wasm_bindgen(js_name = isRunner, catch)]
         pub fn is_runner(value: &JsValue) -> Result<bool, JsValue>;
         #[wasm_bindgen(js_name = badRunner, catch)]
         pub fn bad_runner(list: &JsValue) -> Result<f64, JsValue>;
-        #[wasm_bindgen(js_name = isAbortSignal, catch)]
-        pub fn is_abort_signal(value: &JsValue) -> Result<bool, JsValue>;
         // A `catch` import returning a JS object leaked a table slot each time it threw
         // (wasm-bindgen 0.2.130; tests/stress/leak.mjs): these fill an array given instead.
         #[wasm_bindgen(catch)]
@@ -157,8 +169,6 @@ pub(super) mod shim {
         pub fn now() -> f64;
         pub fn macrotask(f: &js_sys::Function);
 
-        #[wasm_bindgen(js_name = callBackoff)]
-        pub fn call_backoff(f: &JsValue, attempt: u32) -> f64;
         #[wasm_bindgen(catch)]
         pub fn listen(
             signal: &JsValue,
@@ -166,12 +176,8 @@ pub(super) mod shim {
             aborted: &js_sys::Function,
             into: &js_sys::Array,
         ) -> Result<(), JsValue>;
-        #[wasm_bindgen(js_name = newController)]
-        pub fn new_controller() -> JsValue;
-        #[wasm_bindgen(js_name = abortWith)]
-        pub fn abort_with(controller: &JsValue, reason: &JsValue);
-        #[wasm_bindgen(js_name = signalOf)]
-        pub fn signal_of(controller: &JsValue) -> JsValue;
+        /// Reports an error nobody can catch, as the host reports a throwing listener's.
+        pub fn report(error: &JsValue);
     }
 
     // Globals, bound directly (no code of ours in between).
@@ -183,6 +189,16 @@ pub(super) mod shim {
         pub fn set_timeout(f: &js_sys::Function, ms: f64) -> JsValue;
         #[wasm_bindgen(js_name = clearTimeout)]
         pub fn clear_timeout(handle: &JsValue);
+
+        /// An `AbortController`, made for a job that read its `ctx.signal`.
+        pub type AbortController;
+        #[wasm_bindgen(constructor, js_class = AbortController)]
+        pub fn new() -> AbortController;
+        #[wasm_bindgen(method, getter)]
+        pub fn signal(this: &AbortController) -> JsValue;
+        /// Runs the signal's abort listeners (user code).
+        #[wasm_bindgen(method, catch)]
+        pub fn abort(this: &AbortController, reason: &JsValue) -> Result<(), JsValue>;
 
         /// An `EventTarget` (the queue's own, which serves its events).
         pub type EventTarget;
@@ -213,7 +229,7 @@ fn install_messages() {
     thread_local!(static DONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
     if !DONE.with(|d| d.replace(true)) {
         for code in ErrorCode::ALL {
-            shim::set_message(code.code(), code.message());
+            shim::MESSAGES.with(|m| m.set(&code.code().into(), &code.message().into()));
         }
     }
 }
@@ -224,10 +240,16 @@ pub(super) fn queue_error_class() -> JsValue {
     shim::QUEUE_ERROR.with(JsValue::clone)
 }
 
+/// A `TypeError` naming the globals a queue needs that this host lacks, if any.
+pub(super) fn missing_globals() -> Option<JsValue> {
+    let m = shim::missing_globals_js();
+    (!m.is_undefined()).then_some(m)
+}
+
 /// A `QueueError` for `code`.
 pub(super) fn queue_error(code: ErrorCode) -> JsValue {
     install_messages();
-    shim::queue_error(code.code(), code.message())
+    shim::QueueErrorShim::new(code.code(), code.message()).into()
 }
 
 thread_local! {
@@ -258,6 +280,9 @@ pub struct JsHost {
     /// Set by `open_inbox` and cleared by `take_pushed`, each in the same call as the JS
     /// side's own flag, so the two never differ when Rust looks.
     inbox: Cell<bool>,
+    /// The JS side registered waits itself while its inbox was open, told by `close` (see
+    /// [`Host::took_waits`]).
+    took_waits: Cell<bool>,
     /// The value of the settlement being handled, handed over with it by host.js `settled` when
     /// an int32 (NaN: none, the value waits in JS), so taking it costs no crossing. Set only
     /// for the length of a `settle` callback, and cleared by any later call of a runner (whose
@@ -312,7 +337,7 @@ impl JsHost {
         let signal_for = Closure::<dyn Fn(f64) -> JsValue>::new(move |id: f64| match w.upgrade() {
             Some(exec) => exec.signal_for(id_from(id)),
             // A context read after its queue was dropped: a signal nothing will abort.
-            None => shim::signal_of(&shim::new_controller()),
+            None => shim::AbortController::new().signal(),
         });
         let w = weak.clone();
         let aborted = Closure::<dyn Fn(f64, JsValue)>::new(move |key: f64, reason: JsValue| {
@@ -334,6 +359,7 @@ impl JsHost {
             weak: weak.clone(),
             timer_handle: RefCell::new(None),
             inbox: Cell::new(false),
+            took_waits: Cell::new(false),
             settled_int: Cell::new(None),
         }
     }
@@ -400,10 +426,10 @@ impl Host for JsHost {
         }
     }
 
-    fn open_inbox(&self, _next: JobId) {
+    fn open_inbox(&self, first: JobId, _next: JobId) {
         // (The JS side knows the next id: one store entry per id given.)
         if !self.inbox.replace(true) {
-            self.js.open_inbox();
+            self.js.open_inbox(first as f64);
         }
     }
 
@@ -413,8 +439,14 @@ impl Host for JsHost {
 
     fn take_pushed(&self, first: JobId) -> u64 {
         self.inbox.set(false);
+        let next = self.js.close();
+        self.took_waits.set(next < 0.0);
         // Ids are far below 2^53: exact as f64. A JS side behind `first` took nothing.
-        (self.js.close() as JobId).saturating_sub(first)
+        (next.abs() as JobId).saturating_sub(first)
+    }
+
+    fn took_waits(&self) -> bool {
+        self.took_waits.take()
     }
 
     fn pushed_runner(&self) -> StoredRunner {
@@ -512,15 +544,18 @@ impl Host for JsHost {
     }
 
     fn new_controller(&self) -> JsValue {
-        shim::new_controller()
+        shim::AbortController::new().into()
     }
 
     fn abort(&self, controller: &JsValue, reason: &JsValue) {
-        shim::abort_with(controller, reason);
+        // Never throws: an error of the signal's listeners is reported.
+        if let Err(e) = controller.unchecked_ref::<shim::AbortController>().abort(reason) {
+            shim::report(&e);
+        }
     }
 
     fn signal_of(&self, controller: &JsValue) -> JsValue {
-        shim::signal_of(controller)
+        controller.unchecked_ref::<shim::AbortController>().signal()
     }
 
     fn aborted(&self, signal: &JsValue) -> Result<Option<JsValue>, JsValue> {
@@ -556,7 +591,9 @@ impl Host for JsHost {
     }
 
     fn backoff(&self, function: &JsValue, attempt: u32) -> Option<f64> {
-        let ms = shim::call_backoff(function, attempt);
+        // A throw, or anything but a number of ms >= 0 (NaN is not): `None`.
+        let attempt = JsValue::from(attempt);
+        let ms = function.unchecked_ref::<Function>().call1(&JsValue::UNDEFINED, &attempt).ok()?.as_f64()?;
         (ms >= 0.0).then_some(ms)
     }
 }
@@ -589,28 +626,20 @@ impl Promises for JsHost {
         promise
     }
 
-    /// The promise's own resolve and reject functions (`None`: never, `new Promise` calls its
-    /// executor at once).
-    type Resolver = Option<(Function, Function)>;
-
-    fn deferred(&self) -> (Promise, Self::Resolver) {
-        let mut ends = None;
-        let promise = Promise::new(&mut |resolve, reject| ends = Some((resolve, reject)));
-        // Pre-handled: a caller ignoring a rejected promise sees no unhandled rejection.
-        NOOP.with(|noop| {
-            let _ = promise.catch(noop);
-        });
-        (promise, ends)
+    fn waiter(&self, id: JobId) -> Promise {
+        self.js.waiter(id as f64)
     }
 
-    fn resolve(&self, resolver: Self::Resolver, settlement: Settlement<JsValue>) {
-        // A promise's resolve and reject never throw (`call1` is a catch import anyway).
-        if let Some((resolve, reject)) = resolver {
-            let _ = match settlement {
-                Ok(value) => resolve.call1(&JsValue::UNDEFINED, &value),
-                Err(error) => reject.call1(&JsValue::UNDEFINED, &error),
-            };
+    fn wake(&self, id: JobId, settlement: Settlement<JsValue>) -> bool {
+        match settlement {
+            Ok(value) => self.js.wake(id as f64, 0, &value),
+            Err(error) => self.js.wake(id as f64, 1, &error),
         }
+    }
+
+    fn wake_held(&self, id: JobId, ran: Ran) -> bool {
+        // An int32 handed over with its settlement is still the JS side's `out` too.
+        self.js.wake_out(id as f64, u32::from(ran != Ran::Value))
     }
 
     fn undefined(&self) -> JsValue {

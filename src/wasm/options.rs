@@ -42,6 +42,7 @@ fn read<const N: usize>(object: &JsValue, keys: &'static str) -> Result<[JsValue
 const QUEUE_KEYS: &str = "mode,track,concurrency,timeout,autoStart,maxRecords,recordTTL,interval,intervalCap";
 const PUSH_KEYS: &str = "priority,timeout,signal,retries,backoff";
 const BACKOFF_KEYS: &str = "type,delay,jitter";
+const SIGNAL_KEYS: &str = "aborted,addEventListener,removeEventListener";
 
 /// Everything a queue is built from.
 pub(super) struct QueueSettings {
@@ -169,8 +170,13 @@ pub(super) fn read_signal(name: &str, value: &JsValue) -> Result<Option<JsValue>
     if value.is_undefined() {
         return Ok(None);
     }
-    // Duck-typed by the shim (cross-realm safe).
-    if !shim::is_abort_signal(value)? {
+    // Duck-typed (cross-realm safe): an object whose `aborted` is a boolean and whose
+    // `addEventListener` and `removeEventListener` are functions (getters: user code).
+    let is_signal = value.is_object() && {
+        let [aborted, add, remove] = read(value, SIGNAL_KEYS)?;
+        aborted.as_bool().is_some() && add.is_function() && remove.is_function()
+    };
+    if !is_signal {
         return Err(bad_type(name, "an AbortSignal", value));
     }
     Ok(Some(value.clone()))

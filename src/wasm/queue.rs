@@ -10,7 +10,7 @@ use std::rc::Rc;
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 
-use super::js_host::{id_from, queue_error, queue_error_class, shim, Exec, JsHost, Kept, StoredRunner};
+use super::js_host::{id_from, missing_globals, queue_error, queue_error_class, shim, Exec, JsHost, Kept, StoredRunner};
 use super::options::{
     read_concurrency, read_priority, read_push_options, read_queue_settings, read_signal,
     type_error,
@@ -47,12 +47,18 @@ fn job_id(id: &JsValue) -> Result<JobId, JsValue> {
     }
 }
 
+/// What a runner must be.
+const RUNNER: &str = "a function or an object with a `run()` method";
+
 /// `index`: where the runner stands in `pushAll`'s list; `None` for `push`.
 fn check_runner(runner: &JsValue, index: Option<usize>) -> Result<(), JsValue> {
     if shim::is_runner(runner)? {
         Ok(())
     } else {
-        Err(shim::runner_error(index.map_or(-1.0, |i| i as f64), runner))
+        Err(match index {
+            Some(i) => shim::arg_error_at(false, i as f64, RUNNER, runner),
+            None => shim::arg_error(false, "runner", RUNNER, runner),
+        })
     }
 }
 
@@ -78,8 +84,9 @@ pub fn take_push_error(queue: &Queue) -> JsValue {
     queue.push_error.take().unwrap_or(JsValue::UNDEFINED)
 }
 
-/// The JS side of `queue`'s host (host.js `Host`), whose `push` takes plain pushes while the
-/// executor keeps its inbox open. For the package's `push` only; not exported by the package.
+/// The JS side of `queue`'s host (host.js `Host`), whose `push` takes plain pushes (and `wait`
+/// the waits on them) while the executor keeps its inbox open. For the package's `push` and
+/// `wait` only; not exported by the package.
 #[wasm_bindgen(js_name = hostOf)]
 pub fn host_of(queue: &Queue) -> JsValue {
     JsValue::clone(queue.exec.host().shim())
@@ -133,8 +140,7 @@ impl Queue {
     #[wasm_bindgen(constructor)]
     pub fn new(mode_or_options: JsValue) -> Result<Queue, JsValue> {
         // A host without a global the queue needs fails here, by name, not at its first job.
-        let missing = shim::missing_globals();
-        if !missing.is_undefined() {
+        if let Some(missing) = missing_globals() {
             return Err(missing);
         }
         let mut settings = read_queue_settings(&mode_or_options)?;
@@ -251,7 +257,7 @@ impl Queue {
         // One crossing checks them all: the index of the first that is no runner.
         let bad = shim::bad_runner(&list)?;
         if bad >= 0.0 {
-            return Err(shim::runner_error(bad, &list.get(bad as u32)));
+            return Err(shim::arg_error_at(false, bad, RUNNER, &list.get(bad as u32)));
         }
         let n = list.length() as usize;
         let runners = (0..n).map(|_| StoredRunner);

@@ -137,11 +137,8 @@ test('each "shim try" import never throws, given a Proxy whose every trap throws
       host.runFrom(3, 2);
     },
     emit: () => host.emit(1, 1, hostile),
-    argError: () => shim.argError(false, "x", "a number", hostile),
+    argError: () => [shim.argError(false, "x", "a number", hostile), shim.argError(false, 0, "a runner", hostile)],
     gotError: () => shim.gotError("got ", hostile, false),
-    runnerError: () => shim.runnerError(0, hostile),
-    callBackoff: () => shim.callBackoff(hostile, 1),
-    abortWith: () => shim.abortWith(hostile, 1),
   };
   try {
     for (const [name, row] of importTable()) {
@@ -152,6 +149,5 @@ test('each "shim try" import never throws, given a Proxy whose every trap throws
   } finally {
     globalThis.reportError = saved;
   }
-  assert.ok(reported.length >= 1, "abortWith reports what the controller's abort threw");
   assert.deepEqual(settled, [[2, 1, 1, NaN]], "invoke followed the thenable: its throwing then() settled the job as failed (no int32 value handed over)");
 });

@@ -45,6 +45,12 @@ pub struct Lean {
     pub push_crossings: Cell<u64>,
     pub closes: Cell<u64>,
     pub releases: Cell<u64>,
+    /// `wait` promises' settle ends by job id, and the calls that offered an outcome to them.
+    pub waits: RefCell<Vec<(JobId, futures::channel::oneshot::Sender<Settlement<u64>>)>>,
+    pub wakes: Cell<u64>,
+    /// The first id the open inbox's waits may be on, and whether any was taken (`js_wait`).
+    pub inbox_from: Cell<JobId>,
+    pub took_waits: Cell<bool>,
 }
 
 impl Lean {
@@ -73,6 +79,31 @@ impl Lean {
     }
 }
 
+impl Lean {
+    /// A `wait(id)` as the package's JS `wait` makes it: on the host's side when job `id` is
+    /// pending for sure (the open inbox holds it, or the entry that opened it pushed it),
+    /// else a crossing into the executor.
+    pub fn js_wait(exec: &Executor<Lean>, id: JobId) -> Rc<RefCell<Waiter<u64>>> {
+        let h = exec.host();
+        match h.inbox_next.get() {
+            Some(next) if id >= h.inbox_from.get() && id < next => {
+                h.took_waits.set(true);
+                h.waiter(id)
+            }
+            _ => exec.wait(id).unwrap(),
+        }
+    }
+
+    /// Settles job `id`'s waits; whether any job's are left.
+    fn settle_waits(&self, id: JobId, settlement: Settlement<u64>) -> bool {
+        let mut waits = self.waits.borrow_mut();
+        while let Some(i) = waits.iter().position(|(w, _)| *w == id) {
+            let _ = waits.swap_remove(i).1.send(settlement);
+        }
+        !waits.is_empty()
+    }
+}
+
 impl Host for Lean {
     type Runner = Kind;
     type Value = u64;
@@ -96,6 +127,10 @@ impl Host for Lean {
         let ran = self.call(runner, first, 1, false);
         let n = if ran == Ran::Value { n.max(1) } else { 1 };
         self.calls.set(self.calls.get() + u64::from(n) - 1);
+        // The jobs before the last tell their waiters themselves, as the JS host does.
+        for id in first..first + u64::from(n) - 1 {
+            self.settle_waits(id, Ok(7));
+        }
         if track {
             self.run_kept.set(self.run_kept.get() + n - 1);
         }
@@ -105,13 +140,17 @@ impl Host for Lean {
         // The value `take_value` gives, once per job the run kept one for.
         into.extend(std::iter::repeat(7).take(self.run_kept.take() as usize));
     }
-    fn open_inbox(&self, next: JobId) {
+    fn open_inbox(&self, first: JobId, next: JobId) {
         if self.inbox_next.get().is_none() {
+            self.inbox_from.set(first);
             self.inbox_next.set(Some(next));
         }
     }
     fn inbox_open(&self) -> bool {
         self.inbox_next.get().is_some()
+    }
+    fn took_waits(&self) -> bool {
+        self.took_waits.take()
     }
     fn take_pushed(&self, _: JobId) -> u64 {
         match self.inbox_next.take() {
@@ -186,13 +225,17 @@ impl Promises for Lean {
     fn promise(&self, rx: Waiter<u64>) -> Self::Promise {
         Rc::new(RefCell::new(rx))
     }
-    type Resolver = futures::channel::oneshot::Sender<Settlement<u64>>;
-    fn deferred(&self) -> (Self::Promise, Self::Resolver) {
+    fn waiter(&self, id: JobId) -> Self::Promise {
         let (tx, rx) = futures::channel::oneshot::channel();
-        (self.promise(rx), tx)
+        self.waits.borrow_mut().push((id, tx));
+        self.promise(rx)
     }
-    fn resolve(&self, resolver: Self::Resolver, settlement: Settlement<u64>) {
-        let _ = resolver.send(settlement);
+    fn wake(&self, id: JobId, settlement: Settlement<u64>) -> bool {
+        self.wakes.set(self.wakes.get() + 1);
+        self.settle_waits(id, settlement)
+    }
+    fn wake_held(&self, id: JobId, ran: Ran) -> bool {
+        self.wake(id, if ran == Ran::Value { Ok(7) } else { Err(7) })
     }
     fn undefined(&self) -> u64 {
         0

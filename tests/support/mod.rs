@@ -329,6 +329,12 @@ pub struct FakeHost {
     pub last_uses: RefCell<Vec<JobId>>,
     pub releases: RefCell<Vec<JobId>>,
     pub released_all: Cell<u32>,
+    /// `wait(id)` promises' settle ends, by job id, as the JS host keeps them.
+    waits: RefCell<std::collections::HashMap<JobId, Vec<futures::channel::oneshot::Sender<Settlement<V>>>>>,
+    /// Waits were taken on the host's side (`js_wait`) since the inbox opened.
+    took_waits: Cell<bool>,
+    /// The first id pushed by the entry that opened the inbox (see `Host::open_inbox`).
+    inbox_from: Cell<JobId>,
 }
 
 impl FakeHost {
@@ -344,6 +350,18 @@ impl FakeHost {
         self.inbox.borrow_mut().push_back(job);
         self.inbox_next.set(Some(id + 1));
         Some(id)
+    }
+
+    /// A `wait(id)` as the package's JS `wait` makes it: taken on the host's side when job `id`
+    /// is one the open inbox holds, or one pushed by the entry that opened it (no call into the
+    /// executor), else `None` (the caller then goes to the executor).
+    pub fn js_wait(&self, id: JobId) -> Option<P> {
+        let next = self.inbox_next.get()?;
+        if id < self.inbox_from.get() || id >= next {
+            return None;
+        }
+        self.took_waits.set(true);
+        Some(self.waiter(id))
     }
 
     /// Whether the JS host would no longer hold job `id`'s runner.
@@ -480,8 +498,9 @@ impl Host for FakeHost {
         }
     }
 
-    fn open_inbox(&self, next: JobId) {
+    fn open_inbox(&self, first: JobId, next: JobId) {
         if self.inbox_next.get().is_none() {
+            self.inbox_from.set(first);
             self.inbox_next.set(Some(next));
         }
     }
@@ -501,6 +520,10 @@ impl Host for FakeHost {
             "the inbox's first id is the executor's next id"
         );
         n
+    }
+
+    fn took_waits(&self) -> bool {
+        self.took_waits.take()
     }
 
     fn pushed_runner(&self) -> Job {
@@ -667,16 +690,28 @@ impl Promises for FakeHost {
         })))
     }
 
-    // As a oneshot's promise: the test reads both kinds alike.
-    type Resolver = futures::channel::oneshot::Sender<Settlement<V>>;
-
-    fn deferred(&self) -> (P, Self::Resolver) {
+    // As a oneshot's promise (the test reads both kinds alike), its sender kept by id.
+    fn waiter(&self, id: JobId) -> P {
         let (tx, rx) = futures::channel::oneshot::channel();
-        (self.promise(rx), tx)
+        self.waits.borrow_mut().entry(id).or_default().push(tx);
+        self.promise(rx)
     }
 
-    fn resolve(&self, resolver: Self::Resolver, settlement: Settlement<V>) {
-        let _ = resolver.send(settlement);
+    fn wake(&self, id: JobId, settlement: Settlement<V>) -> bool {
+        let txs = self.waits.borrow_mut().remove(&id).unwrap_or_default();
+        for tx in txs {
+            let _ = tx.send(settlement.clone());
+        }
+        !self.waits.borrow().is_empty()
+    }
+
+    fn wake_held(&self, id: JobId, ran: Ran) -> bool {
+        let value = self
+            .value
+            .borrow()
+            .clone()
+            .expect("wake_held: no classification held (taken already?)");
+        self.wake(id, if ran == Ran::Value { Ok(value) } else { Err(value) })
     }
 
     fn undefined(&self) -> V {
