@@ -106,6 +106,31 @@ describe("host faults", () => {
     }
   });
 
+  test("an abort listener on ctx.signal that throws when cancel() aborts it: reported, the job fails, the queue goes on", async () => {
+    const reports = captureReported((e) => String(e).includes("abort listener threw"));
+    try {
+      const q = new Queue({ track: true, autoStart: true });
+      let heard = 0;
+      const id = q.push((ctx) => new Promise((resolve) => {
+        ctx.signal.addEventListener("abort", () => {
+          heard++;
+          throw new Error("abort listener threw");
+        });
+        setTimeout(resolve, 50);
+      }));
+      await within(q.onSizeLessThan(1), "the job started");
+      assert.equal(q.cancel(id), true, "cancel() of the running job");
+      await assert.rejects(within(q.wait(id), "the cancelled job"), { name: "AbortError" });
+      assert.equal(heard, 1, "the listener ran");
+      await stillWorks(q, "a throwing abort listener");
+      await new Promise((resolve) => setTimeout(resolve, 0)); // Node reports on the next tick
+      assert.equal(reports.caught.length, 1, "the throw was reported by the host");
+      q.free();
+    } finally {
+      reports.release();
+    }
+  });
+
   test("pushAll whose signal's addEventListener throws on the third runner queues nothing", async () => {
     const q = new Queue({ track: true });
     q.start();
