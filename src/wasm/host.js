@@ -187,9 +187,9 @@ export class Host {
     this.ints = []; // a tracked run's int32 values, kept until Rust takes them (`taken` so far)
     this.taken = 0;
     // `wait`s by job id, a `Promise.withResolvers()` each: at `id & RING_MASK` of `ring`
-    // (`ids` says whose), else in `other` (a Map alone cost ~45 ns a job more in Node 24).
-    this.ids = new Array(RING).fill(0);
-    this.ring = new Array(RING).fill(undefined);
+    // (`ids` says whose; both made at the first wait: 16 KB), else in `other` (a Map alone
+    // cost ~45 ns a job more in Node 24, ~250 more in a fresh queue).
+    this.ids = this.ring = undefined;
     this.other = new Map();
     this.waits = this.from = 0; // how many; the first id `waitHeld` may take
     // The last classification's value and, for a thenable, its `then` (read at once by Rust).
@@ -202,7 +202,7 @@ export class Host {
   }
 
   /** Rust opens the inbox, having pushed jobs `from`…; `close` ends it and gives the next id
-   * (what Rust absorbs), negated when `wait`s were taken meanwhile (`takeWaits`). */
+   * (what Rust absorbs), negated when `wait`s were taken meanwhile (`waitHeld`). */
   openInbox(from) { this.open = true; this.from = from; }
 
   close() { const next = this.waited ? -this.next : this.next; this.open = this.waited = false; return next; }
@@ -219,6 +219,7 @@ export class Host {
 
   /** A promise for job `id`'s outcome, one per id, which `wake` settles. */
   waiter(id) {
+    if (this.ids === undefined) this.ids = new Array(RING).fill(0), this.ring = new Array(RING).fill(undefined);
     const k = id & RING_MASK;
     let w = this.ids[k] === id ? this.ring[k] : this.other.get(id);
     if (w !== undefined) return w.promise;
@@ -234,6 +235,7 @@ export class Host {
    * getter), so that happens a microtask later. A rejection is handled first (none is left
    * unhandled). */
   wake(id, kind, value) {
+    if (this.waits === 0) return false;
     const k = id & RING_MASK;
     let w;
     if (this.ids[k] === id) w = this.ring[k], this.ring[k] = undefined, this.ids[k] = 0;
