@@ -76,8 +76,6 @@ enum Op {
     PlainRun {
         max: u8,
         ran: u8,
-        /// A run of promise jobs: the jobs of the run stay running (within the concurrency).
-        started: bool,
     },
     /// Finishes a running job (picked by index).
     Finish {
@@ -348,7 +346,7 @@ impl Run {
     /// what `start_next` would and counts the FIFO jobs waiting right behind it; then
     /// `ran % n + 1` of them went, each before the last finished with a value (recorded with
     /// tracking on, with the values handed over in id order).
-    fn plain_run(&mut self, max: u32, ran: u32, started: bool) -> Result<(), TestCaseError> {
+    fn plain_run(&mut self, max: u32, ran: u32) -> Result<(), TestCaseError> {
         if !self.s.is_plain() {
             return self.start_one().map(|_| ());
         }
@@ -365,9 +363,7 @@ impl Run {
             .take_while(|&id| matches!(self.m.st(id), St::Waiting { .. }))
             .count();
         prop_assert_eq!(n as usize, 1 + behind, "start_plain_run({}) from job {}", max, first);
-        // A run of promise jobs starts no more than the free slots (`first`'s included).
-        let free = self.s.concurrency().map_or(n, |c| (c as usize).saturating_sub(self.s.running()) as u32 + 1);
-        let k = if started { ran % n.min(free) + 1 } else { ran % n + 1 };
+        let k = ran % n + 1;
         let last = first + JobId::from(k) - 1;
         let mut values = Vec::new();
         for id in first..=last {
@@ -375,15 +371,11 @@ impl Run {
             j.st = St::Running { deadline: None };
             j.started = true;
             self.m.starts.push(id);
-            if id < last && !started {
+            if id < last {
                 let v = self.m.value();
                 values.push(v);
                 self.m.settle(id, Ok(v));
             }
-        }
-        if started {
-            self.s.advance_started_run(first, k);
-            return Ok(());
         }
         let mut values = values.into_iter();
         self.s.advance_plain_run(first, k, || values.next());
@@ -440,7 +432,7 @@ impl Run {
                 self.start_one()?;
             }
             Op::Pump => while self.start_one()?.is_some() {},
-            Op::PlainRun { max, ran, started } => self.plain_run(u32::from(max), u32::from(ran), started)?,
+            Op::PlainRun { max, ran } => self.plain_run(u32::from(max), u32::from(ran))?,
             Op::Finish { pick, ok } => {
                 let running = self.m.ids(|s| matches!(s, St::Running { .. }));
                 if !running.is_empty() {
@@ -766,7 +758,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (1u8..40, priority()).prop_map(|(n, prio)| Op::Burst { n, prio }),
         6 => Just(Op::StartNext),
         3 => Just(Op::Pump),
-        3 => (any::<u8>(), any::<u8>(), any::<bool>()).prop_map(|(max, ran, started)| Op::PlainRun { max, ran, started }),
+        3 => (any::<u8>(), any::<u8>()).prop_map(|(max, ran)| Op::PlainRun { max, ran }),
         10 => (any::<usize>(), prop::bool::weighted(0.7)).prop_map(|(pick, ok)| Op::Finish { pick, ok }),
         2 => (id_sel(), any::<bool>()).prop_map(|(id, ok)| Op::FinishAny { id, ok }),
         2 => any::<u64>().prop_map(|ok_mask| Op::RunAll { ok_mask }),
@@ -864,7 +856,7 @@ fn decode(data: &[u8]) -> ((Config, f64), Vec<Op>) {
             13 => Op::Start,
             14 => Op::Advance { dt: b.pick(&DTS) },
             15 => Op::SetPriority { id: id(&mut b), prio: b.pick(&PRIORITIES) },
-            16 => Op::PlainRun { max: b.u8(), ran: b.u8(), started: b.u8() % 2 == 0 },
+            16 => Op::PlainRun { max: b.u8(), ran: b.u8() },
             _ => match b.u8() % 3 {
                 0 => Op::SetPaused(true),
                 1 => Op::SetPaused(false),

@@ -460,27 +460,6 @@ impl<J, V> Scheduler<J, V> {
         }
     }
 
-    /// The run started by [`start_plain_run`](Self::start_plain_run) at `first` started the
-    /// jobs after it too, up to `first + ran - 1` (`ran` ≥ 1), and each of them is running now
-    /// (a run of promise jobs, their thenables followed by the host). The caller keeps them
-    /// within the concurrency.
-    pub fn advance_started_run(&mut self, first: JobId, ran: u32) {
-        debug_assert!(self.is_plain());
-        if ran <= 1 {
-            return;
-        }
-        let last = first + JobId::from(ran) - 1;
-        // `first` was running; the jobs after it, up to `last`, were waiting.
-        // Every slot of the run is in the store (0: a bad `ran`, nothing changed).
-        let started = self.table.finish_run(first, last, || Slot::Running);
-        if started == 0 {
-            return;
-        }
-        self.waiting -= started - 1;
-        self.running += started - 1;
-        self.cursor = last + 1;
-    }
-
     /// [`finish`](Self::finish) while [`is_plain`](Self::is_plain), for an outcome nobody but
     /// the record hears of: recorded (tracking on) or forgotten; ignored for a job not running.
     /// `outcome` is asked for only when the record keeps it.

@@ -25,20 +25,6 @@ pub enum Ran {
     Thenable,
 }
 
-/// What a [`Host::run_from`] run may hold: at most `n` jobs; a run of promise jobs at most
-/// `thenables`; `park` and `track` as that method says.
-#[derive(Clone, Copy, Debug)]
-pub struct RunOf {
-    /// Most jobs of the run.
-    pub n: u32,
-    /// Most jobs of a run of promise jobs (1: none goes on past a thenable).
-    pub thenables: u32,
-    /// A serial queue's run ending on a thenable stays open.
-    pub park: bool,
-    /// The values of the run's jobs are kept for their records.
-    pub track: bool,
-}
-
 /// An event the queue fires (API.md, "Observing").
 #[derive(Debug)]
 pub enum Event<'a, V> {
@@ -125,15 +111,9 @@ pub trait Host {
     /// With `track`, the host keeps the value of each job of the run before the one it ends
     /// on (a JS host: while it is an int32; any other value ends the run on its job), for
     /// [`take_run_values`](Self::take_run_values).
-    ///
-    /// With `thenables` > 1 (an async queue with that many slots free, `first`'s included),
-    /// a run whose first job returns a thenable is a run of **promise jobs**: the host follows
-    /// each job's thenable and starts the next, at most `thenables` in all, while each returns
-    /// a thenable; the jobs before the last one are then running, not done (`started` in the
-    /// result). Returns `(ran, started, how the last one ended)`.
-    fn run_from(&self, runner: &Self::Runner, first: JobId, run: RunOf) -> (u32, bool, Ran) {
-        let _ = run;
-        (1, false, self.call(runner, first, 1, false))
+    fn run_from(&self, runner: &Self::Runner, first: JobId, n: u32, park: bool, track: bool) -> (u32, Ran) {
+        let _ = (n, park, track);
+        (1, self.call(runner, first, 1, false))
     }
     /// Appends to `into`, in id order, the values the host kept for the jobs of a tracked run
     /// that it ran since the executor last caught up, and forgets them. (A host running one
@@ -143,11 +123,10 @@ pub trait Host {
     }
     /// The executor was entered (a method of the queue, a callback) during a run of
     /// [`run_from`](Self::run_from), or while it is parked, that the executor last saw at job
-    /// `first`: the run ends after the job running now, whose id this returns (and whether
-    /// it is a run of promise jobs, see `run_from`), so that the executor sees every job of
-    /// the run as it is.
-    fn cut_run(&self, first: JobId) -> (JobId, bool) {
-        (first, false)
+    /// `first`: the run ends after the job running now, whose id this returns, so that the
+    /// executor sees every job of the run as it is.
+    fn cut_run(&self, first: JobId) -> JobId {
+        first
     }
 
     // ---- pushes taken by the host itself (the JS host's push fast path) -------------------

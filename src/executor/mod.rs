@@ -39,7 +39,7 @@ use std::cell::{RefCell, RefMut};
 
 use futures::channel::oneshot;
 
-pub use host::{events, Event, Host, Ran, RunOf};
+pub use host::{events, Event, Host, Ran};
 pub use types::{
     BackoffOption, Freed, JobOptions, Limits, Promises, PushError, ResultError, Settlement, Stats,
     Waiter,
@@ -137,34 +137,24 @@ impl<H: Promises> Executor<H> {
     /// the state catches up (the jobs before it are done, recorded with the values the host
     /// kept when tracking is on, and count against the slice). The run stays open (parked on
     /// `at`) with `keep`.
-    fn catch_up(&self, s: &mut State<H>, at: JobId, started: bool, keep: bool) {
+    fn catch_up(&self, s: &mut State<H>, at: JobId, keep: bool) {
         let Some(first) = s.run_first.take() else { return };
         // Far below 2^32 jobs: a run is at most a stride.
         let ran = u32::try_from(at.saturating_sub(first).saturating_add(1)).unwrap_or(u32::MAX);
-        if started {
-            // A run of promise jobs: every job of it is running now (followed by the host).
-            s.sched.advance_started_run(first, ran);
-        } else {
-            if ran > 1 && s.sched.config().track {
-                self.host.take_run_values(&mut s.run_values);
-            }
-            let mut values = s.run_values.drain(..);
-            s.sched.advance_plain_run(first, ran, || values.next());
+        if ran > 1 && s.sched.config().track {
+            self.host.take_run_values(&mut s.run_values);
         }
+        let mut values = s.run_values.drain(..);
+        s.sched.advance_plain_run(first, ran, || values.next());
         s.count = s.count.saturating_add(ran - 1);
         if keep {
             s.run_first = Some(at);
         } else {
-            // A run that reached its end doubles the next one's length (one of promise jobs
-            // only if it was that long: cut short by a clock read, it says nothing), and one
-            // that did not sizes it (one of promise jobs leaves it: it stopped at the free
-            // slots, for which a capped queue's runs are given room anyway, see `run`).
-            let reached_end = at.saturating_add(1) >= s.run_end;
-            if reached_end && (!started || ran >= s.run_len) {
-                s.run_len = s.run_len.saturating_mul(2);
-            } else if !started && !reached_end {
-                s.run_len = ran.saturating_add(1);
-            }
+            s.run_len = if at.saturating_add(1) >= s.run_end {
+                s.run_len.saturating_mul(2)
+            } else {
+                ran.saturating_add(1)
+            };
         }
     }
 }
@@ -242,8 +232,8 @@ impl<H: Promises> Executor<H> {
     fn on_entry(&self, s: &mut State<H>) {
         self.absorb(s);
         if let Some(first) = s.run_first {
-            let (at, started) = self.host.cut_run(first);
-            self.catch_up(s, at, started, false);
+            let at = self.host.cut_run(first);
+            self.catch_up(s, at, false);
         }
     }
 

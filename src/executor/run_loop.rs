@@ -4,7 +4,7 @@
 //! [`Executor::resume`] (the macrotask after a spent slice), [`Executor::settle`] (a
 //! followed thenable settled), [`Executor::on_timer`].
 
-use super::{events, Executor, Promises, Ran, RunOf, State, CHECK_MS, MAX_STRIDE, SLICE_MS};
+use super::{events, Executor, Promises, Ran, State, CHECK_MS, MAX_STRIDE, SLICE_MS};
 use crate::core::{ErrorCode, Fail, JobId, Settled};
 
 impl<H: Promises> Executor<H> {
@@ -107,8 +107,9 @@ impl<H: Promises> Executor<H> {
         let mut last: Option<(JobId, Ran)> = None;
         loop {
             // A serial queue's run that ends on a thenable is parked (see `Host::run_from`).
-            let mut run_of = RunOf { n: 0, thenables: 1, park: false, track: false };
-            let (id, runner, attempt, keep, active, empty) = {
+            let mut park = false;
+            let mut track = false;
+            let (id, runner, attempt, keep, active, empty, run) = {
                 let mut s = self.state();
                 s.draining = true;
                 // Looked at once per job: recording a plain job's outcome keeps the state plain.
@@ -134,31 +135,18 @@ impl<H: Promises> Executor<H> {
                     // may run the FIFO jobs behind this one too, up to the next clock read,
                     // without a crossing each (see `Host::run_from`).
                     s.idle_fired = false;
-                    // An async queue's run of promise jobs starts at most the slots free now;
-                    // it is given room for them all (no fewer than `run_len`).
-                    let serial = s.sched.concurrency() == Some(1);
-                    let free = match s.sched.concurrency() {
-                        Some(1) => 1,
-                        Some(c) => u32::try_from((c as usize).saturating_sub(s.sched.running())).unwrap_or(u32::MAX),
-                        None => u32::MAX,
-                    };
-                    let room = if free == u32::MAX { s.run_len } else { s.run_len.max(free) };
-                    let max = (s.stride - s.count).min(room).max(1);
+                    let max = (s.stride - s.count).min(s.run_len).max(1);
                     let next = s.sched.start_plain_run(max);
                     if let Some((st, n)) = &next {
-                        let n = *n;
-                        run_of = RunOf {
-                            n,
-                            thenables: free.min(n),
-                            park: n > 1 && serial && !s.watches_waiting(),
-                            track: s.sched.config().track,
-                        };
-                        s.run_first = (n > 1).then_some(st.id);
-                        s.run_end = st.id + JobId::from(n);
+                        s.run_first = (*n > 1).then_some(st.id);
+                        s.run_end = st.id + JobId::from(*n);
+                        park = *n > 1 && s.sched.concurrency() == Some(1) && !s.watches_waiting();
+                        track = s.sched.config().track;
                     }
-                    next.map(|(st, _)| (st.id, st.job, 1, false, false, false))
+                    next.map(|(st, n)| (st.id, st.job, 1, false, false, false, n))
                 } else {
                     self.start_featured(&mut s)
+                        .map(|(id, job, attempt, keep, active, empty)| (id, job, attempt, keep, active, empty, 0))
                 };
                 let Some(next) = next else {
                     s.draining = false;
@@ -180,21 +168,19 @@ impl<H: Promises> Executor<H> {
                     break;
                 }
             }
-            let mut park = false;
-            let (id, ran) = if run_of.n == 0 {
+            let (id, ran) = if run == 0 {
                 (id, self.host.call(&runner, id, attempt, keep))
             } else {
-                let (ran_n, started, ran) = self.host.run_from(&runner, id, run_of);
+                let (ran_n, ran) = self.host.run_from(&runner, id, run, park, track);
                 let last = id + JobId::from(ran_n.max(1)) - 1;
-                if run_of.n > 1 {
-                    // The jobs the run started before its last are done, or running when it
-                    // was a run of promise jobs (unless a call into the queue cut the run and
-                    // caught up already).
+                if run > 1 {
+                    // The jobs the run started before its last are done (unless a call into
+                    // the queue cut the run and caught up already).
                     let mut s = self.state.borrow_mut();
-                    park = run_of.park && ran == Ran::Thenable && s.run_first.is_some();
+                    park &= ran == Ran::Thenable && s.run_first.is_some();
                     // Parked on its last job: the host goes on with the run when that job's
                     // thenable fulfils; nothing else can start meanwhile (serial).
-                    self.catch_up(&mut s, last, started, park);
+                    self.catch_up(&mut s, last, park);
                     if park {
                         s.draining = false;
                     }
@@ -302,22 +288,11 @@ impl<H: Promises> Executor<H> {
         let (go_on, recorded) = {
             let mut s = self.state();
             // Freed: `finish` tells the job's waiters, and nothing runs any more.
-            let mut go_on = !s.freed && !s.draining && self.may_continue(&mut s);
+            let go_on = !s.freed && !s.draining && self.may_continue(&mut s);
             // Heard by its record alone: recorded here, in the same borrow.
             let recorded = s.quiet();
             if recorded {
                 self.record(&mut s, id, ran);
-            }
-            if go_on && s.sched.concurrency() != Some(1) {
-                // An async queue starts the jobs this frees in the drive microtask, not here:
-                // the other promise jobs settling in this microtask wave free theirs first,
-                // and one run starts them all (one crossing for several jobs). The slice
-                // goes on: no fresh one, or a chain of promise jobs would never yield.
-                go_on = false;
-                if !s.scheduled {
-                    s.scheduled = true;
-                    self.host.schedule();
-                }
             }
             (go_on, recorded)
         };

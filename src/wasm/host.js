@@ -183,7 +183,7 @@ export class Host {
     this.next = 1;
     this.open = this.waited = false; // waited: waits were taken here since the inbox opened
     this.at = this.end = this.parked = 0; // `runFrom`'s job running now, its end, the parked job
-    this.park = this.track = this.started = false; // the run's kind (see `runFrom`)
+    this.park = this.track = false; // the run's kind (see `runFrom`)
     this.ints = []; // a tracked run's int32 values, kept until Rust takes them (`taken` so far)
     this.taken = 0;
     // `wait`s by job id, a `Promise.withResolvers()` each: at `id & RING_MASK` of `ring`
@@ -315,29 +315,24 @@ export class Host {
 
   /** Runs jobs `first`, `first + 1`, … as `invoke` does their first tries, at most `n`,
    * while each returns a plain value and Rust does not `cut` the run (Rust checked they wait
-   * in id order and that only their records hear of them): 8 × how many ran + the last's
+   * in id order and that only their records hear of them): 4 × how many ran + the last's
    * kind. With `track`, each value before the last is kept for Rust (`nextInt`) while it is
    * an int32 (another ends the run on its job). With `park` (serial), a run ending on a
-   * thenable waits for it (`parked`), then goes on (`goOn`). With `thenables` > 1 (an async
-   * queue's free slots), a first job returning a thenable makes a run of promise jobs
-   * (`started`, + 4): each followed and the next started while each returns a thenable. */
-  runFrom(first, n, thenables, park, track) {
+   * thenable waits for it (`parked`), then goes on (`goOn`). */
+  runFrom(first, n, park, track) {
     this.at = first;
     this.end = first + n;
     this.park = park;
     this.track = track;
     this.parked = 0;
-    const kind = this.invoke(first, 1, false);
-    this.started = kind === 2 && thenables > 1;
-    if (this.started && thenables < n) this.end = first + thenables;
-    const last = this.more(kind);
+    const kind = this.more(this.invoke(first, 1, false));
     if (this.parked !== this.at) this.end = 0;
-    return (this.at - first + 1) * 8 + (this.started ? 4 : 0) + last;
+    return (this.at - first + 1) * 4 + kind;
   }
 
   /** Goes on with the run after job `at` ended as `kind`; the kind of the job it ends on. */
   more(kind) {
-    while (this.at + 1 < this.end && (this.started ? kind === 2 : kind === 0 && this.done())) kind = this.invoke(++this.at, 1, false);
+    while (kind === 0 && this.at + 1 < this.end && this.done()) kind = this.invoke(++this.at, 1, false);
     if (kind === 2 && this.park && this.end !== 0) this.parked = this.at;
     return kind;
   }
@@ -357,9 +352,8 @@ export class Host {
   /** The next value kept by a tracked run, in id order; NaN once all are taken (then let go). */
   nextInt() { if (this.taken < this.ints.length) return this.ints[this.taken++]; this.ints.length = this.taken = 0; return NaN; }
 
-  /** Ends the run after the job running now (the queue was entered); that job's id, negated
-   * in a run of promise jobs. */
-  cut() { this.end = this.parked = 0; return this.started ? -this.at : this.at; }
+  /** Ends the run after the job running now (the queue was entered); that job's id. */
+  cut() { this.end = this.parked = 0; return this.at; }
 
   /** The parked job fulfilled with a plain value: the run goes on; Rust hears where it ends
    * (`settle` of its last job, or of one that threw), or nothing when a thenable parks it. */

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::core::{ErrorCode, JobId};
-use crate::executor::{Event, Executor, Host, Promises, Ran, RunOf, Settlement, Waiter};
+use crate::executor::{Event, Executor, Host, Promises, Ran, Settlement, Waiter};
 
 /// The executor as the binding uses it.
 pub(super) type Exec = Executor<JsHost>;
@@ -91,14 +91,12 @@ pub(super) mod shim {
         pub fn new(settle: &js_sys::Function, signal_for: &js_sys::Function) -> HostShim;
         #[wasm_bindgen(method, js_class = Host)]
         pub fn invoke(this: &HostShim, id: f64, attempt: u32, keep: bool) -> u32;
-        /// 8 × how many jobs ran + 4 for a run of promise jobs + the last one's kind (see
-        /// host.js `runFrom`).
+        /// 4 × how many jobs ran + the last one's kind (see host.js `runFrom`).
         #[wasm_bindgen(method, js_class = Host, js_name = runFrom)]
-        pub fn run_from(this: &HostShim, first: f64, n: u32, thenables: u32, park: bool, track: bool) -> u32;
+        pub fn run_from(this: &HostShim, first: f64, n: u32, park: bool, track: bool) -> u32;
         /// The next int32 value kept by a tracked run, NaN when none is left (host.js `keep`).
         #[wasm_bindgen(method, js_class = Host, js_name = nextInt)]
         pub fn next_int(this: &HostShim) -> f64;
-        /// The job running now, negated in a run of promise jobs.
         #[wasm_bindgen(method, js_class = Host)]
         pub fn cut(this: &HostShim) -> f64;
         #[wasm_bindgen(method, js_class = Host, js_name = openInbox)]
@@ -401,10 +399,10 @@ impl Host for JsHost {
         ran_from(self.js.invoke(id as f64, attempt, keep))
     }
 
-    fn run_from(&self, _: &StoredRunner, first: JobId, run: RunOf) -> (u32, bool, Ran) {
+    fn run_from(&self, _: &StoredRunner, first: JobId, n: u32, park: bool, track: bool) -> (u32, Ran) {
         self.settled_int.set(None);
-        let r = self.js.run_from(first as f64, run.n, run.thenables, run.park, run.track);
-        (r >> 3, r & 4 != 0, ran_from(r & 3))
+        let r = self.js.run_from(first as f64, n, park, track);
+        (r >> 2, ran_from(r & 3))
     }
 
     fn take_run_values(&self, into: &mut Vec<Kept>) {
@@ -420,12 +418,11 @@ impl Host for JsHost {
         }
     }
 
-    fn cut_run(&self, first: JobId) -> (JobId, bool) {
-        let at = self.js.cut();
+    fn cut_run(&self, first: JobId) -> JobId {
         // 0 (no run going on, which the executor never asks of): `first`, as if it ran alone.
-        match id_from(at.abs()) {
-            0 => (first, false),
-            id => (id, at < 0.0),
+        match id_from(self.js.cut()) {
+            0 => first,
+            at => at,
         }
     }
 

@@ -8,7 +8,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gorqs::core::{Config, ErrorCode, JobId};
-use gorqs::executor::{Event, Executor, Host, Limits, Promises, Ran, RunOf, Settlement, Waiter};
+use gorqs::executor::{Event, Executor, Host, Limits, Promises, Ran, Settlement, Waiter};
 
 /// A job: returns a value, or a thenable the test settles.
 #[derive(Clone, Copy, PartialEq, Default)]
@@ -122,30 +122,19 @@ impl Host for Lean {
     }
     /// Runs the run as the JS host does, every job of it taken to be of the first's kind (the
     /// benchmark and the per-job tests push one kind per round): all `n` when they return
-    /// values; when they return thenables, up to `thenables` (each followed, the last by the
-    /// executor's `follow`), else the first alone.
-    fn run_from(&self, runner: &Kind, first: JobId, run: RunOf) -> (u32, bool, Ran) {
+    /// values, else the first alone.
+    fn run_from(&self, runner: &Kind, first: JobId, n: u32, _park: bool, track: bool) -> (u32, Ran) {
         let ran = self.call(runner, first, 1, false);
-        let started = ran == Ran::Thenable && run.thenables > 1;
-        let n = match ran {
-            Ran::Value => run.n.max(1),
-            _ if started => run.thenables.min(run.n),
-            _ => 1,
-        };
+        let n = if ran == Ran::Value { n.max(1) } else { 1 };
         self.calls.set(self.calls.get() + u64::from(n) - 1);
+        // The jobs before the last tell their waiters themselves, as the JS host does.
         for id in first..first + u64::from(n) - 1 {
-            if started {
-                self.follows.borrow_mut().push((id, 1));
-                self.followed.set(self.followed.get() + 1);
-            } else {
-                // The jobs before the last tell their waiters themselves, as the JS host does.
-                self.settle_waits(id, Ok(7));
-            }
+            self.settle_waits(id, Ok(7));
         }
-        if run.track && !started {
+        if track {
             self.run_kept.set(self.run_kept.get() + n - 1);
         }
-        (n, started, ran)
+        (n, ran)
     }
     fn take_run_values(&self, into: &mut Vec<u64>) {
         // The value `take_value` gives, once per job the run kept one for.
