@@ -120,6 +120,28 @@ describe("concurrency", () => {
     await q.stop();
   });
 
+  test("the cap holds, and is used, over 3,000 promise jobs, cap 3 and 8, settling in waves and one by one", async () => {
+    for (const cap of [3, 8]) {
+      const q = new Queue({ mode: "async", concurrency: cap, autoStart: true });
+      let now = 0;
+      let max = 0;
+      let done = 0;
+      for (let i = 0; i < 3000; i++) {
+        q.push(async () => {
+          max = Math.max(max, ++now);
+          for (let k = 1 + (i % 4); k > 0; k--) await null; // some finish together, some apart
+          now--;
+          done++;
+          return i;
+        });
+      }
+      await within(q.onIdle(), `onIdle (cap ${cap})`);
+      assert.equal(done, 3000);
+      assert.equal(max, cap, `never more than ${cap} in flight, and the slots used`);
+      await q.stop();
+    }
+  });
+
   test("concurrency 3: exactly 3 start, one more starts per finished job", async () => {
     const q = new Queue({ mode: "async", concurrency: 3 });
     q.start();
