@@ -85,7 +85,9 @@ fn reentrant(ctx: &Ctx, rng: &Rng, waits: &Waits, depth: u32) {
                 (None, None) => e.push(random_job(rng, waits, depth + 1)),
             };
             if let Ok(id) = pushed {
-                waits.borrow_mut().push((id, e.wait(id).unwrap()));
+                // The JS `wait` too: on the host's side while its inbox holds the job.
+                let w = e.host().js_wait(id).unwrap_or_else(|| e.wait(id).unwrap());
+                waits.borrow_mut().push((id, w));
             }
         }
         2 => {
@@ -167,7 +169,9 @@ fn one_case(seed: u64) -> u64 {
                     q.exec.push(j)
                 };
                 if let Ok(id) = pushed {
-                    waits.borrow_mut().push((id, q.wait(id)));
+                    // The JS `wait` too: on the host's side while its inbox holds the job.
+                    let w = q.host().js_wait(id).unwrap_or_else(|| q.wait(id));
+                    waits.borrow_mut().push((id, w));
                 }
             }
             5..=8 => {
