@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package in pkg/dist from the Rust crate and pkg/src:
-#   1. the crate → wasm32 (release: opt-level 3, LTO, one codegen unit);
+#   1. the crate → wasm32 (release: opt-level 3, LTO, one codegen unit), by the pinned nightly
+#      with std rebuilt and panics that abort at once (scripts/toolchain.sh);
 #   2. wasm-bindgen (the CLI pinned to the crate's version) → pkg/dist/core/ glue + .wasm;
 #   3. wasm-opt from npm binaryen (Debian's wasm-opt 108 writes modules that fail to load: `WebAssembly.Table.set(): Argument 1 is invalid`);
 #   4. the .wasm inlined as base64 (no fetch, no init() call, no bundler plugin needed);
@@ -15,9 +16,13 @@ core=$out/core
 rm -rf "$out"
 mkdir -p "$core"
 
-cargo build --release --lib --target wasm32-unknown-unknown
+. scripts/toolchain.sh
+# Its own target dir: other flags and another compiler than the stable builds of the tests.
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+  cargo "+$GORQS_NIGHTLY" build --release --lib --target wasm32-unknown-unknown \
+  -Zbuild-std=std,panic_abort --target-dir target/release-std
 wasm-bindgen --target web --no-typescript --out-dir "$core" --out-name gorqs_core \
-  target/wasm32-unknown-unknown/release/gorqs.wasm
+  target/release-std/wasm32-unknown-unknown/release/gorqs.wasm
 # GORQS_KEEP_NAMES=1 keeps the functions' names (wasm-opt -g), for profiles: `wasm-function[N]`
 # becomes the Rust path. Not for release (names cost bytes).
 names=()

@@ -29,6 +29,15 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The pinned nightly that builds the release module (scripts/toolchain.sh says why), with the
+# std sources it rebuilds.
+. scripts/toolchain.sh
+if ! rustup run "$GORQS_NIGHTLY" rustc --version >/dev/null 2>&1 ||
+  ! rustup component list --installed --toolchain "$GORQS_NIGHTLY" | grep -q '^rust-src'; then
+  log "installing rust $GORQS_NIGHTLY with rust-src (the release build's std)"
+  rustup toolchain install "$GORQS_NIGHTLY" --profile minimal --component rust-src
+fi
+
 # wasm-bindgen CLI pinned to the crate's version (a mismatch makes wasm-pack build its own).
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes)"
@@ -94,7 +103,7 @@ if ! cargo deny --version 2>/dev/null | grep -q "$CARGO_DENY_VERSION"; then
   cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked ||
     cargo install cargo-deny --version "$CARGO_DENY_VERSION"
 fi
-# cargo-fuzz for scripts/fuzz.sh (coverage-guided fuzzing; runs on the nightly toolchain).
+# cargo-fuzz for scripts/fuzz.sh (coverage-guided fuzzing; runs on the pinned nightly).
 CARGO_FUZZ_VERSION=0.13.2
 if ! cargo fuzz --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
   log "installing cargo-fuzz $CARGO_FUZZ_VERSION (about a minute)"
