@@ -75,10 +75,10 @@ const crate = (name) => {
   if (!m) return name.startsWith("func[") ? "(unnamed)" : "(other)";
   const c = m[1];
   if (c === "gorqs") {
-    const part = name.match(/^<*gorqs::(\w+)/);
+    const part = name.match(/^<*gorqs(?:\[[0-9a-f]+\])?::(\w+)/);
     return `gorqs::${part ? part[1] : "?"}`;
   }
-  return ["std", "core", "alloc", "__rustc"].includes(c) ? "std, core, alloc (formatting and panics included)" : c;
+  return ["std", "core", "alloc", "__rustc"].includes(c) ? "std, core, alloc" : c;
 };
 const byCrate = new Map();
 for (const f of funcs) byCrate.set(crate(f.name), (byCrate.get(crate(f.name)) ?? 0) + f.size);
