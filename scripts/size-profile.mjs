@@ -1,6 +1,8 @@
 // Where the module's bytes go: every function's body size, by name, largest first, and the
 // totals by crate. Needs a build that kept the names:
 //   GORQS_KEEP_NAMES=1 bash scripts/build.sh && node scripts/size-profile.mjs [wasm] [--top=N]
+// It also sums them by what they are for (the queue's features), by keywords of the names: a
+// rough guide (inlined code counts where it landed; the first matching purpose wins).
 // (Names cost bytes: the release build strips them, so sizes here are of the same code.)
 import { readFileSync } from "node:fs";
 
@@ -86,3 +88,25 @@ console.log("\nby crate (function bodies):");
 for (const [c, s] of [...byCrate].sort((a, b) => b[1] - a[1])) console.log(`  ${String(s).padStart(7)}  ${c}`);
 console.log(`\nlargest ${top} functions:`);
 for (const f of funcs.sort((a, b) => b.size - a.size).slice(0, top)) console.log(`  ${String(f.size).padStart(7)}  ${f.name.slice(0, 140)}`);
+
+// By purpose: the first purpose whose keywords a function's name matches (order matters).
+const purposes = [
+  ["retries, backoff, timeouts, rate limit, record TTL (the timer)", /retry|backoff|on_timer|arm_timer|deadline|promote_due|rate|ttl|macrotask|timeout|timer/i],
+  ["priorities", /priority|pending::/i],
+  ["events", /event|emit|dispatch/i],
+  ["cancel, signals, aborts", /cancel|abort|signal|listen|extra/i],
+  ["records: result, status, wait, stats, maxRecords, clear", /result|status|wait|wake|stats|serde|enforce_max|evict|clear|record|kept|take_int|next_int|take_value/i],
+  ["state waiters: onIdle, onEmpty, onSizeLessThan, start/stop promises", /watch|oneshot|futures|on_?idle|on_?empty|on_?size|promise|spawn|task/i],
+  ["lifecycle: new (its options), start, stop, close, free, pause, concurrency", /queue_new|options::|close|dispose|drop_slow|start|stop|free|install_messages|missing|pause|resume|concurrency|is_?running|is_?paused|queue_size|queue_running/i],
+  ["push and run path: push, pushAll, absorb, runs, settle, the job table", /push|absorb|run|catch_up|finish|deliver|drive|settle|chunks|job_?table|attempt|invoke|entry|inbox|cut/i],
+  ["allocator", /dlmalloc|talc|__rdl|__rust_alloc|__rust_dealloc|__rust_realloc/],
+  ["hash maps (hashbrown)", /hashbrown|HashMap|RawTable/],
+];
+const byPurpose = new Map();
+for (const f of funcs) {
+  const p = purposes.find(([, re]) => re.test(f.name))?.[0] ?? "other: std collections, wasm-bindgen runtime, js-sys";
+  byPurpose.set(p, (byPurpose.get(p) ?? 0) + f.size);
+}
+const code = funcs.reduce((sum, f) => sum + f.size, 0);
+console.log("\nby purpose (function bodies; keywords of the names, a rough guide):");
+for (const [p, s] of [...byPurpose].sort((a, b) => b[1] - a[1])) console.log(`  ${String(s).padStart(7)}  ${String(Math.round((100 * s) / code)).padStart(3)} %  ${p}`);
