@@ -144,12 +144,13 @@ const intOf = (v) => (typeof v === "number" && (v | 0) === v && (v !== 0 || 1 / 
 
 const noop = () => {};
 
-/** `Promise.withResolvers()`, made alike where the host lacks it (Node 20, Safari 17.3). */
-const withResolvers = Promise.withResolvers?.bind(Promise) ?? (() => {
-  const w = {};
-  w.promise = new Promise((resolve, reject) => Object.assign(w, { resolve, reject }));
+/** What `Promise.withResolvers()` makes, made by hand: in Node 24 and 26 half its cost (24
+ * against 47 ns; Bun alike), and there where the host lacks it (Node 20, Safari 17.3). */
+function withResolvers() {
+  const w = { promise: undefined, resolve: noop, reject: noop };
+  w.promise = new Promise((resolve, reject) => { w.resolve = resolve; w.reject = reject; });
   return w;
-});
+}
 
 const EVENT_TYPES = ["active", "completed", "failed", "empty", "idle"];
 
