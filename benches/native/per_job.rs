@@ -84,3 +84,15 @@ fn s3_unbounded_promise(bencher: Bencher) {
 fn s4_tracked_read_back(bencher: Bencher) {
     bench(bencher, Some(1), true, Kind::Thenable);
 }
+
+/// S5: promise jobs, at most 8 in flight, untracked (a crawler).
+#[divan::bench]
+fn s5_capped_promise(bencher: Bencher) {
+    bench(bencher, Some(8), false, Kind::Thenable);
+}
+
+/// S7: promise jobs, at most 4 in flight, tracked, every result read back (a pipeline stage).
+#[divan::bench]
+fn s7_capped_tracked(bencher: Bencher) {
+    bench(bencher, Some(4), true, Kind::Thenable);
+}
