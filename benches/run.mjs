@@ -15,7 +15,7 @@
 //                           Node running this script
 //   --only=LIST             S1…S7, MEM, S1-1M, S4-1M (aliases: memory, scaling). Default: S1–S7
 //                           and MEM everywhere, plus the 1M scaling runs on Node 24 only
-//   --impl=LIST             gorqs, gorqs-jsexec, p-queue, fastq, async, henrygd (the baseline
+//   --impl=LIST             gorqs, gorqs-jsexec, gorqs-host, p-queue, fastq, async, henrygd (the baseline
 //                           always runs, for the ratios)
 //   --runs=K, --warmup=K    override the measured and warm-up run counts
 //   --gorqs-module=PATH     measure another build than pkg/dist/gorqs.mjs
@@ -144,7 +144,7 @@ function budgetSeconds(p) {
   return p.n >= 1_000_000 ? 150 : 100;
 }
 const implsFor = (s) =>
-  IMPLS.filter((i) => (!onlyImpls || onlyImpls.includes(i.key)) && (!i.only || i.only.includes(s.key)) && (i.kind !== "reference" || jsexecPresent));
+  IMPLS.filter((i) => (onlyImpls ? onlyImpls.includes(i.key) : !i.optIn) && (!i.only || i.only.includes(s.key)) && (i.kind !== "reference" || jsexecPresent));
 
 // ---------------------------------------------------------------- what is measured
 const peerVersions = {};

@@ -51,6 +51,8 @@ async function loadImpl(key) {
       return gorqs(import("bench:gorqs-current"), "pushAll");
     case "gorqs-jsexec":
       return gorqs(import("bench:gorqs-jsexec"));
+    case "gorqs-host":
+      return import("../lib/adapters/gorqs-host.mjs");
     case "p-queue":
       return import("../lib/adapters/p-queue.mjs");
     case "fastq":

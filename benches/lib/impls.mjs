@@ -1,6 +1,7 @@
-// The implementations measured, in table order. `kind`: baseline | gorqs | reference | peer
-// ("best peer" = the fastest peer of a scenario; "reference" is the JS-executor build of gorqs,
-// a5435db, the figure the current build is held to in S1–S4).
+// The implementations measured, in table order. `kind`: baseline | gorqs | reference | peer |
+// floor ("best peer" = the fastest peer of a scenario; "reference" is the JS-executor build of
+// gorqs, a5435db, the figure the current build is held to in S1–S4; "floor" is gorqs' JS host
+// driven by a JS stand-in for the executor, measured only when asked for: `optIn`).
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -11,6 +12,7 @@ export const IMPLS = [
   { key: "gorqs", kind: "gorqs", label: "gorqs" },
   { key: "gorqs-pushAll", kind: "gorqs", label: "gorqs (pushAll)", only: ["S1", "S1-1M"] },
   { key: "gorqs-jsexec", kind: "reference", label: "gorqs JS-executor a5435db" },
+  { key: "gorqs-host", kind: "floor", label: "gorqs host alone (no Rust)", only: ["S1", "S5", "S6", "S7"], optIn: true },
   { key: "p-queue", kind: "peer", label: "p-queue", pkg: "p-queue" },
   { key: "fastq", kind: "peer", label: "fastq", pkg: "fastq" },
   { key: "async", kind: "peer", label: "async.queue", pkg: "async" },
@@ -45,6 +47,8 @@ export async function loadImpl(key) {
       const { mod, buildSha } = await importGorqs(key === "gorqs-jsexec" ? jsexecModulePath() : gorqsModulePath());
       return { ...gorqsAdapter(mod, key === "gorqs-pushAll" ? "pushAll" : undefined), buildSha };
     }
+    case "gorqs-host":
+      return import("./adapters/gorqs-host.mjs");
     case "p-queue":
       return import("./adapters/p-queue.mjs");
     case "fastq":
