@@ -40,7 +40,7 @@ fn round(exec: &Executor<Lean>, kind: Kind) {
         }
         for i in done..len {
             let (id, attempt) = exec.host().follows.borrow()[i];
-            exec.settle(id, attempt, Ran::Value);
+            Lean::settle(exec, id, attempt, Ran::Value);
         }
         done = len;
     }

@@ -286,6 +286,23 @@ impl<J, V> JobTable<J, V> {
         j - i + 1
     }
 
+    /// Jobs `first..=last`, waiting in FIFO order, started one by one by the host: their slots
+    /// become `Running`. Returns how many did (a slot out of range or not waiting is left).
+    pub(crate) fn start_run(&mut self, first: JobId, last: JobId) -> usize {
+        let (Some(i), Some(j)) = (self.index(first), self.index(last)) else {
+            return 0;
+        };
+        let mut started = 0;
+        for k in i..=j {
+            let slot = self.slots.get_mut(k);
+            if matches!(slot, Slot::Waiting { heaped: false, .. }) {
+                *slot = Slot::Running;
+                started += 1;
+            }
+        }
+        started
+    }
+
     /// The first id at or after `from` whose slot is waiting in FIFO order (not heaped).
     pub(crate) fn next_fifo_waiting(&self, from: JobId) -> JobId {
         let start = from.max(self.base);

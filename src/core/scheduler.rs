@@ -460,6 +460,17 @@ impl<J, V> Scheduler<J, V> {
         }
     }
 
+    /// An async run started by [`start_plain_run`](Self::start_plain_run) went on: the host
+    /// started the FIFO jobs `first..=last` (waiting right behind the run's first, in id
+    /// order), each in a slot a settlement freed. They are running now.
+    pub fn start_plain_through(&mut self, first: JobId, last: JobId) {
+        debug_assert!(self.is_plain());
+        let started = self.table.start_run(first, last);
+        self.waiting -= started;
+        self.running += started;
+        self.cursor = self.cursor.max(last + 1);
+    }
+
     /// [`finish`](Self::finish) while [`is_plain`](Self::is_plain), for an outcome nobody but
     /// the record hears of: recorded (tracking on) or forgotten; ignored for a job not running.
     /// `outcome` is asked for only when the record keeps it.

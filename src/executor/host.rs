@@ -108,12 +108,31 @@ pub trait Host {
     /// executor, entered meanwhile, cuts the run as during the call. (A host that never goes
     /// on, as the default, settles the parked job as any other.)
     ///
+    /// With `spread` > 0 (an async queue with that many free slots, `first`'s counted), the run
+    /// is **async**: it goes on past a job returning a thenable while a slot is free, and one
+    /// that ends on a thenable stays open. Then, as any running job's thenable fulfils with a
+    /// plain value (all are plain), the host keeps the settlement for the executor
+    /// ([`take_settled`](Self::take_settled)), settles its waiters, and starts the run's next
+    /// jobs in the slot it freed, with no call into the executor; it calls `settle` for the job
+    /// the run ends on (its last started that returned a value, one that threw, a tracked value
+    /// it cannot keep) and, once the run's jobs have all started, for every settlement. The
+    /// jobs of the run before its last that returned a value are kept settlements too (not
+    /// values of [`take_run_values`](Self::take_run_values) in id order). The executor,
+    /// entered meanwhile, cuts the run: [`cut_run`](Self::cut_run) gives the last job started.
+    ///
     /// With `track`, the host keeps the value of each job of the run before the one it ends
     /// on (a JS host: while it is an int32; any other value ends the run on its job), for
     /// [`take_run_values`](Self::take_run_values).
-    fn run_from(&self, runner: &Self::Runner, first: JobId, n: u32, park: bool, track: bool) -> (u32, Ran) {
-        let _ = (n, park, track);
+    fn run_from(&self, runner: &Self::Runner, first: JobId, n: u32, park: bool, track: bool, spread: u32) -> (u32, Ran) {
+        let _ = (n, park, track, spread);
         (1, self.call(runner, first, 1, false))
+    }
+    /// Appends to `into` the jobs of an async run (see [`run_from`](Self::run_from)) whose
+    /// settlements the host kept since the executor last caught up, in the order they settled,
+    /// and forgets them; with tracking on, their values follow from
+    /// [`take_run_values`](Self::take_run_values), in the same order. (None by default.)
+    fn take_settled(&self, into: &mut Vec<JobId>) {
+        let _ = into;
     }
     /// Appends to `into`, in id order, the values the host kept for the jobs of a tracked run
     /// that it ran since the executor last caught up, and forgets them. (A host running one
@@ -124,7 +143,7 @@ pub trait Host {
     /// The executor was entered (a method of the queue, a callback) during a run of
     /// [`run_from`](Self::run_from), or while it is parked, that the executor last saw at job
     /// `first`: the run ends after the job running now, whose id this returns, so that the
-    /// executor sees every job of the run as it is.
+    /// executor sees every job of the run as it is. (An async run: the last job it started.)
     fn cut_run(&self, first: JobId) -> JobId {
         first
     }

@@ -87,6 +87,11 @@ struct State<H: Promises> {
     /// an entry cuts it ([`on_entry`](Self::on_entry)). `run_end`: the id after its last job.
     run_first: Option<JobId>,
     run_end: JobId,
+    /// The run is async (see [`Host::run_from`]'s `spread`): the jobs after `run_first` that
+    /// the host started are running, or settled as `gone` says.
+    run_async: bool,
+    /// The settlements an async run's host kept, as it handed them over (kept between runs).
+    gone: Vec<JobId>,
     /// The values a tracked run's jobs returned, as the host handed them over (kept between
     /// runs: no allocation per run).
     run_values: Vec<H::Kept>,
@@ -138,6 +143,10 @@ impl<H: Promises> Executor<H> {
     /// kept when tracking is on, and count against the slice). The run stays open (parked on
     /// `at`) with `keep`.
     fn catch_up(&self, s: &mut State<H>, at: JobId, keep: bool) {
+        if s.run_async {
+            self.catch_up_async(s, at);
+            return;
+        }
         let Some(first) = s.run_first.take() else { return };
         // Far below 2^32 jobs: a run is at most a stride.
         let ran = u32::try_from(at.saturating_sub(first).saturating_add(1)).unwrap_or(u32::MAX);
@@ -160,6 +169,46 @@ impl<H: Promises> Executor<H> {
 }
 
 impl<H: Promises> Executor<H> {
+    /// The async run the host is making started jobs up to `at` (see [`Host::run_from`]'s
+    /// `spread`): they run, but for those whose settlements the host kept, recorded here in
+    /// the order they settled (their waiters heard of them from the host). The run ends;
+    /// whether it was still open (not caught up before).
+    fn catch_up_async(&self, s: &mut State<H>, at: JobId) -> bool {
+        let Some(known) = s.run_first.take() else { return false };
+        s.run_async = false;
+        if at > known {
+            s.sched.start_plain_through(known + 1, at);
+            // Far below 2^32 jobs: a run is at most a stride.
+            let started = u32::try_from(at - known).unwrap_or(u32::MAX);
+            s.count = s.count.saturating_add(started);
+        }
+        if at + 1 >= s.run_end {
+            s.run_len = s.run_len.saturating_mul(2);
+        }
+        let mut gone = std::mem::take(&mut s.gone);
+        self.host.take_settled(&mut gone);
+        if !gone.is_empty() {
+            let track = s.sched.config().track;
+            if track {
+                self.host.take_run_values(&mut s.run_values);
+            }
+            let mut values = std::mem::take(&mut s.run_values);
+            let mut kept = values.drain(..);
+            for &id in &gone {
+                // Tracked: a value for each, by `take_settled`'s contract.
+                let value = kept.next();
+                s.sched.finish_plain(id, || Ok(value.unwrap_or_else(|| self.host.keep(self.host.undefined()))));
+            }
+            drop(kept);
+            s.run_values = values;
+            gone.clear();
+        }
+        s.gone = gone;
+        true
+    }
+}
+
+impl<H: Promises> Executor<H> {
     /// A stopped queue.
     pub fn new(config: Config, limits: Limits, host: H) -> Self {
         let mut sched = Scheduler::new(config);
@@ -177,6 +226,8 @@ impl<H: Promises> Executor<H> {
             spent: false,
             fresh: false,
             run_first: None,
+            run_async: false,
+            gone: Vec::new(),
             run_end: 0,
             run_values: Vec::new(),
             run_len: 2,

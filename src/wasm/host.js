@@ -19,14 +19,9 @@ export const abortError = () => new DOMException("This operation was aborted", "
 /** `value` as in p-queue's messages: `0` (number). */
 export function show(value) {
   let text;
-  try {
-    text = typeof value === "string" ? JSON.stringify(value) : String(value);
-  } catch {
-    try {
-      text = Object.prototype.toString.call(value); // a Proxy's traps run here too
-    } catch {
-      text = typeName(value);
-    }
+  try { text = typeof value === "string" ? JSON.stringify(value) : String(value); } catch {
+    // A Proxy's traps run in `toString` too.
+    try { text = Object.prototype.toString.call(value); } catch { text = typeName(value); }
   }
   return `\`${text}\` (${typeName(value)})`;
 }
@@ -129,11 +124,7 @@ export function listen(signal, key, aborted, into) {
 /** What a job's `run(ctx)` receives. `signal` is made on first read only (by Rust). */
 class JobContext {
   #signalFor;
-  constructor(id, attempt, signalFor) {
-    this.id = id;
-    this.attempt = attempt;
-    this.#signalFor = signalFor;
-  }
+  constructor(id, attempt, signalFor) { this.id = id; this.attempt = attempt; this.#signalFor = signalFor; }
 
   /** Aborts when the job times out, its own signal aborts, or `cancel(id)` is called. */
   get signal() { return this.#signalFor(this.id); }
@@ -185,8 +176,11 @@ export class Host {
     this.open = this.waited = false; // waited: waits were taken here since the inbox opened
     this.at = this.end = this.parked = 0; // `runFrom`'s job running now, its end, the parked job
     this.park = this.track = false; // the run's kind (see `runFrom`)
+    this.spread = 0; // an async run's free slots (see `runFrom`); 0: a serial run
     this.ints = []; // a tracked run's int32 values, kept until Rust takes them (`taken` so far)
     this.taken = 0;
+    this.gone = []; // the jobs whose settlements an async run kept, until Rust takes them
+    this.goneAt = 0;
     // `wait`s by job id, a `Promise.withResolvers()` each: at `id & RING_MASK` of `ring`
     // (`ids` says whose; both made at the first wait: 16 KB), else in `other` (a Map alone
     // cost ~45 ns a job more in Node 24, ~250 more in a fresh queue).
@@ -306,10 +300,7 @@ export class Host {
     try {
       const ctx = new JobContext(id, attempt, this.signalFor);
       kind = this.classify(typeof runner === "function" ? runner(ctx) : runner.run(ctx));
-    } catch (e) {
-      this.out = e;
-      return 1;
-    }
+    } catch (e) { this.out = e; return 1; }
     if (kind === 2) this.follow(id, attempt);
     return kind;
   }
@@ -319,32 +310,47 @@ export class Host {
    * in id order and that only their records hear of them): 4 × how many ran + the last's
    * kind. With `track`, each value before the last is kept for Rust (`nextInt`) while it is
    * an int32 (another ends the run on its job). With `park` (serial), a run ending on a
-   * thenable waits for it (`parked`), then goes on (`goOn`). */
-  runFrom(first, n, park, track) {
-    this.at = first;
-    this.end = first + n;
-    this.park = park;
-    this.track = track;
-    this.parked = 0;
+   * thenable waits for it (`parked`), then goes on (`goOn`). With `spread` free slots (an
+   * async queue), a job returning a thenable takes one and the run goes on while another is
+   * free; ending on a thenable it stays open: each settlement with a plain value is kept for
+   * Rust (`gone`) and starts the next jobs in the slot it freed (`goOnAsync`). */
+  runFrom(first, n, park, track, spread) {
+    this.at = first, this.end = first + n, this.parked = 0;
+    this.park = park, this.track = track, this.spread = spread;
     const kind = this.more(this.invoke(first, 1, false));
-    if (this.parked !== this.at) this.end = 0;
+    if (this.parked !== this.at && !(kind === 2 && spread !== 0 && this.at + 1 < this.end)) this.end = 0;
     return (this.at - first + 1) * 4 + kind;
   }
 
   /** Goes on with the run after job `at` ended as `kind`; the kind of the job it ends on. */
   more(kind) {
-    while (kind === 0 && this.at + 1 < this.end && this.done()) kind = this.invoke(++this.at, 1, false);
+    while (this.at + 1 < this.end && (kind === 0 ? this.done(this.at) : kind === 2 && this.spread > 1 && this.spread-- > 0)) kind = this.invoke(++this.at, 1, false);
     if (kind === 2 && this.park && this.end !== 0) this.parked = this.at;
     return kind;
   }
 
-  /** Job `at` of a run returned a value, not as its last: with `track` the value is kept for
-   * Rust while an int32 (else false: the run ends on it); its waiters hear of it. */
-  done() {
+  /** Job `id` of a run returned a value (in `out`), not as its last, or, in an async run,
+   * fulfilled with it: with `track` the value is kept for Rust while an int32 (else false:
+   * the run ends on it, and Rust takes it); its waiters hear of it. In an async run, a
+   * settlement kept for Rust (`nextGone`). */
+  done(id) {
     const v = this.out;
     if (this.track && !this.keep(this.takeInt())) return false;
-    if (this.waits !== 0) this.wake(this.at, 0, v);
+    if (this.spread !== 0) this.out = undefined, this.gone.push(id);
+    if (this.waits !== 0) this.wake(id, 0, v);
     return true;
+  }
+
+  /** The next job whose settlement an async run kept, in the order they settled; 0 once all
+   * are taken (then let go). */
+  nextGone() { if (this.goneAt < this.gone.length) return this.gone[this.goneAt++]; this.gone.length = this.goneAt = 0; return 0; }
+
+  /** A settlement kept by the open async run freed a slot: the run's next jobs start in it;
+   * Rust hears of the one it ends on unless a thenable (its settlement). */
+  goOnAsync() {
+    this.spread = 1;
+    const kind = this.more(this.invoke(++this.at, 1, false));
+    if (kind !== 2) this.end = 0, this.settled(this.at, 1, kind);
   }
 
   /** Keeps a tracked run's int32 value for Rust; false for NaN (no int32: the run ends). */
@@ -394,6 +400,7 @@ export class Host {
       try { kind = this.classify(value); } catch (e) { this.out = e; }
       if (kind === 2) this.follow(id, attempt);
       else if (kind === 0 && id === this.parked) this.goOn();
+      else if (kind === 0 && this.spread !== 0 && this.at + 1 < this.end && this.done(id)) this.goOnAsync();
       else this.settled(id, attempt, kind);
     };
     try { then.call(thenable, fulfil, fail); } catch (e) { fail(e); }
@@ -410,8 +417,6 @@ export class Host {
         ? new CustomEvent(type, { detail })
         : Object.defineProperty(new Event(type), "detail", { value: detail, enumerable: true });
       this.target.dispatchEvent(event);
-    } catch (e) {
-      report(e);
-    }
+    } catch (e) { report(e); }
   }
 }

@@ -24,6 +24,7 @@ import "./contract/max-records.test.mjs";
 import "./contract/on-empty.test.mjs";
 import "./contract/batching.test.mjs";
 import "./contract/parked-runs.test.mjs";
+import "./contract/async-runs.test.mjs";
 import "./contract/waits.test.mjs";
 import "./contract/retries.test.mjs";
 import "./contract/limits.test.mjs";
@@ -54,6 +55,7 @@ export const FILES = [
   "on-empty",
   "batching",
   "parked-runs",
+  "async-runs",
   "waits",
   "retries",
   "limits",

@@ -26,6 +26,14 @@ pub struct Lean {
     pub calls: Cell<u64>,
     /// Values of the jobs of tracked runs not taken yet (`take_run_values`).
     pub run_kept: Cell<u32>,
+    /// Settlements kept by async runs (`take_settled`), the last job a run started, and the id
+    /// after an open async run's last job (0: none open), as the JS host keeps them.
+    pub gone: RefCell<Vec<JobId>>,
+    pub run_at: Cell<JobId>,
+    pub run_end: Cell<JobId>,
+    pub run_track: Cell<bool>,
+    /// Settlements handed to the executor (`settle` callbacks: a crossing each in the wasm build).
+    pub settles: Cell<u64>,
     /// Crossings into the host to run jobs: one per `call`, one per `run_from`.
     pub crossings: Cell<u64>,
     pub takes: Cell<u64>,
@@ -61,6 +69,7 @@ impl Lean {
         let exec = Executor::new(config, Limits::default(), Lean::default());
         exec.host().follows.borrow_mut().reserve(2 * n);
         exec.host().inbox.borrow_mut().reserve(n);
+        exec.host().gone.borrow_mut().reserve(n);
         let _started = exec.start(None);
         exec
     }
@@ -76,6 +85,36 @@ impl Lean {
         }
         h.push_crossings.set(h.push_crossings.get() + 1);
         exec.push(kind).unwrap()
+    }
+
+    /// A followed thenable of job `id` settled, as the JS host's settle callback takes it:
+    /// while an async run is open with jobs left, a value is kept on the host's side (its
+    /// waiters told) and the run's next job starts in the slot it freed; anything else is a
+    /// `settle` into the executor.
+    pub fn settle(exec: &Executor<Lean>, id: JobId, attempt: u32, ran: Ran) {
+        let h = exec.host();
+        let (at, end) = (h.run_at.get(), h.run_end.get());
+        if ran != Ran::Value || end == 0 || at + 1 >= end {
+            h.settles.set(h.settles.get() + 1);
+            return exec.settle(id, attempt, ran);
+        }
+        h.gone.borrow_mut().push(id);
+        h.settle_waits(id, Ok(7));
+        if h.run_track.get() {
+            h.run_kept.set(h.run_kept.get() + 1);
+        }
+        // The next job, of the round's one kind, called by the host: no crossing.
+        h.run_at.set(at + 1);
+        h.calls.set(h.calls.get() + 1);
+        match h.last.get() {
+            Kind::Thenable => h.follow(at + 1, 1),
+            Kind::Value => {
+                // The run ends on it (a host may end it on any job): the executor hears.
+                h.run_end.set(0);
+                h.settles.set(h.settles.get() + 1);
+                exec.settle(at + 1, 1, Ran::Value);
+            }
+        }
     }
 }
 
@@ -123,18 +162,47 @@ impl Host for Lean {
     /// Runs the run as the JS host does, every job of it taken to be of the first's kind (the
     /// benchmark and the per-job tests push one kind per round): all `n` when they return
     /// values, else the first alone.
-    fn run_from(&self, runner: &Kind, first: JobId, n: u32, _park: bool, track: bool) -> (u32, Ran) {
+    fn run_from(&self, runner: &Kind, first: JobId, n: u32, _park: bool, track: bool, spread: u32) -> (u32, Ran) {
         let ran = self.call(runner, first, 1, false);
+        self.run_end.set(0);
+        if ran == Ran::Thenable && spread > 0 {
+            // An async run: thenables fill the free slots, each followed by the host (the last
+            // by the executor's `follow`); it stays open with jobs left.
+            let started = n.min(spread);
+            self.calls.set(self.calls.get() + u64::from(started) - 1);
+            for id in first..first + u64::from(started) - 1 {
+                self.follow(id, 1);
+            }
+            let at = first + u64::from(started) - 1;
+            self.run_at.set(at);
+            if at + 1 < first + u64::from(n) {
+                self.run_end.set(first + u64::from(n));
+                self.run_track.set(track);
+            }
+            return (started, ran);
+        }
         let n = if ran == Ran::Value { n.max(1) } else { 1 };
+        self.run_at.set(first + u64::from(n) - 1);
         self.calls.set(self.calls.get() + u64::from(n) - 1);
-        // The jobs before the last tell their waiters themselves, as the JS host does.
+        // The jobs before the last tell their waiters themselves, as the JS host does; in an
+        // async run they are settlements the host kept.
         for id in first..first + u64::from(n) - 1 {
             self.settle_waits(id, Ok(7));
+            if spread > 0 {
+                self.gone.borrow_mut().push(id);
+            }
         }
         if track {
             self.run_kept.set(self.run_kept.get() + n - 1);
         }
         (n, ran)
+    }
+    fn take_settled(&self, into: &mut Vec<JobId>) {
+        into.append(&mut self.gone.borrow_mut());
+    }
+    fn cut_run(&self, _: JobId) -> JobId {
+        self.run_end.set(0);
+        self.run_at.get()
     }
     fn take_run_values(&self, into: &mut Vec<u64>) {
         // The value `take_value` gives, once per job the run kept one for.
