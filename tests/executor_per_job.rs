@@ -16,7 +16,7 @@
 //! - a promise job in an async queue: a share of one call out and of one `settle` in (async
 //!   runs: the JS host starts the FIFO jobs in the free slots, and while a run is open keeps
 //!   each settlement with a plain value and starts the next job itself; the executor takes
-//!   the kept settlements when it catches up, one `nextGone` crossing each, not counted here);
+//!   the kept settlements when it catches up, one `takeGone` crossing per 256, not counted);
 //! - a tracked job (or one whose value a listener or waiter needs): one `take_value` more.
 //!
 //! Counts are exact where the design says so (one crossing per promise job, no `take_value`

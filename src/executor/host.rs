@@ -117,7 +117,7 @@ pub trait Host {
     /// the run ends on (its last started that returned a value, one that threw, a tracked value
     /// it cannot keep) and, once the run's jobs have all started, for every settlement. The
     /// jobs of the run before its last that returned a value are kept settlements too (not
-    /// values of [`take_run_values`](Self::take_run_values) in id order). The executor,
+    /// values for [`take_run_values`](Self::take_run_values)). The executor,
     /// entered meanwhile, cuts the run: [`cut_run`](Self::cut_run) gives the last job started.
     ///
     /// With `track`, the host keeps the value of each job of the run before the one it ends
@@ -129,10 +129,10 @@ pub trait Host {
     }
     /// Appends to `into` the jobs of an async run (see [`run_from`](Self::run_from)) whose
     /// settlements the host kept since the executor last caught up, in the order they settled,
-    /// and forgets them; with tracking on, their values follow from
-    /// [`take_run_values`](Self::take_run_values), in the same order. (None by default.)
-    fn take_settled(&self, into: &mut Vec<JobId>) {
-        let _ = into;
+    /// each with its value when `track` (else any value, never read), and forgets them. (None
+    /// by default.)
+    fn take_settled(&self, track: bool, into: &mut Vec<(JobId, Self::Kept)>) {
+        let _ = (track, into);
     }
     /// Appends to `into`, in id order, the values the host kept for the jobs of a tracked run
     /// that it ran since the executor last caught up, and forgets them. (A host running one

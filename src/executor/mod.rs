@@ -91,7 +91,7 @@ struct State<H: Promises> {
     /// the host started are running, or settled as `gone` says.
     run_async: bool,
     /// The settlements an async run's host kept, as it handed them over (kept between runs).
-    gone: Vec<JobId>,
+    gone: Vec<(JobId, H::Kept)>,
     /// The values a tracked run's jobs returned, as the host handed them over (kept between
     /// runs: no allocation per run).
     run_values: Vec<H::Kept>,
@@ -186,22 +186,9 @@ impl<H: Promises> Executor<H> {
             s.run_len = s.run_len.saturating_mul(2);
         }
         let mut gone = std::mem::take(&mut s.gone);
-        self.host.take_settled(&mut gone);
-        if !gone.is_empty() {
-            let track = s.sched.config().track;
-            if track {
-                self.host.take_run_values(&mut s.run_values);
-            }
-            let mut values = std::mem::take(&mut s.run_values);
-            let mut kept = values.drain(..);
-            for &id in &gone {
-                // Tracked: a value for each, by `take_settled`'s contract.
-                let value = kept.next();
-                s.sched.finish_plain(id, || Ok(value.unwrap_or_else(|| self.host.keep(self.host.undefined()))));
-            }
-            drop(kept);
-            s.run_values = values;
-            gone.clear();
+        self.host.take_settled(s.sched.config().track, &mut gone);
+        for (id, kept) in gone.drain(..) {
+            s.sched.finish_plain(id, || Ok(kept));
         }
         s.gone = gone;
         true

@@ -180,7 +180,7 @@ export class Host {
     this.ints = []; // a tracked run's int32 values, kept until Rust takes them (`taken` so far)
     this.taken = 0;
     this.gone = []; // the jobs whose settlements an async run kept, until Rust takes them
-    this.goneAt = 0;
+    this.goneAt = 0; // (with `track`, their values are in `ints`, in the same order)
     // `wait`s by job id, a `Promise.withResolvers()` each: at `id & RING_MASK` of `ring`
     // (`ids` says whose; both made at the first wait: 16 KB), else in `other` (a Map alone
     // cost ~45 ns a job more in Node 24, ~250 more in a fresh queue).
@@ -332,7 +332,7 @@ export class Host {
   /** Job `id` of a run returned a value (in `out`), not as its last, or, in an async run,
    * fulfilled with it: with `track` the value is kept for Rust while an int32 (else false:
    * the run ends on it, and Rust takes it); its waiters hear of it. In an async run, a
-   * settlement kept for Rust (`nextGone`). */
+   * settlement kept for Rust (`takeGone`). */
   done(id) {
     const v = this.out;
     if (this.track && !this.keep(this.takeInt())) return false;
@@ -341,9 +341,16 @@ export class Host {
     return true;
   }
 
-  /** The next job whose settlement an async run kept, in the order they settled; 0 once all
-   * are taken (then let go). */
-  nextGone() { if (this.goneAt < this.gone.length) return this.gone[this.goneAt++]; this.gone.length = this.goneAt = 0; return 0; }
+  /** Moves the settlements an async run kept into `into` (a view of Rust's memory), in the
+   * order they settled, as many as fit: pairs of the job's id and its int32 value (tracked;
+   * else 0). How many; once all are taken they are let go. */
+  takeGone(into) {
+    const { gone, ints } = this;
+    const n = Math.min(gone.length - this.goneAt, into.length >> 1);
+    for (let k = 0, i = this.goneAt; k < n; k++, i++) into[2 * k] = gone[i], into[2 * k + 1] = i < ints.length ? ints[i] : 0;
+    if ((this.goneAt += n) === gone.length) gone.length = ints.length = this.goneAt = 0;
+    return n;
+  }
 
   /** A settlement kept by the open async run freed a slot: the run's next jobs start in it;
    * Rust hears of the one it ends on unless a thenable (its settlement). */

@@ -31,7 +31,6 @@ pub struct Lean {
     pub gone: RefCell<Vec<JobId>>,
     pub run_at: Cell<JobId>,
     pub run_end: Cell<JobId>,
-    pub run_track: Cell<bool>,
     /// Settlements handed to the executor (`settle` callbacks: a crossing each in the wasm build).
     pub settles: Cell<u64>,
     /// Crossings into the host to run jobs: one per `call`, one per `run_from`.
@@ -100,9 +99,6 @@ impl Lean {
         }
         h.gone.borrow_mut().push(id);
         h.settle_waits(id, Ok(7));
-        if h.run_track.get() {
-            h.run_kept.set(h.run_kept.get() + 1);
-        }
         // The next job, of the round's one kind, called by the host: no crossing.
         h.run_at.set(at + 1);
         h.calls.set(h.calls.get() + 1);
@@ -177,7 +173,6 @@ impl Host for Lean {
             self.run_at.set(at);
             if at + 1 < first + u64::from(n) {
                 self.run_end.set(first + u64::from(n));
-                self.run_track.set(track);
             }
             return (started, ran);
         }
@@ -192,13 +187,16 @@ impl Host for Lean {
                 self.gone.borrow_mut().push(id);
             }
         }
-        if track {
+        // (An async run's values go with its kept settlements.)
+        if track && spread == 0 {
             self.run_kept.set(self.run_kept.get() + n - 1);
         }
         (n, ran)
     }
-    fn take_settled(&self, into: &mut Vec<JobId>) {
-        into.append(&mut self.gone.borrow_mut());
+    fn take_settled(&self, track: bool, into: &mut Vec<(JobId, u64)>) {
+        // The value `take_value` gives, for each job kept.
+        let _ = track;
+        into.extend(self.gone.borrow_mut().drain(..).map(|id| (id, 7)));
     }
     fn cut_run(&self, _: JobId) -> JobId {
         self.run_end.set(0);
