@@ -38,6 +38,24 @@ export function tick() {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/** `n` promise jobs pushed on `q` (with `options` when given), each waiting on its own gate;
+ * `started` lists the ids that started. */
+export function gatedJobs(q, n, options) {
+  const gates = [];
+  const started = [];
+  const ids = [];
+  for (let i = 0; i < n; i++) {
+    const gate = deferred();
+    gates.push(gate);
+    const job = async (ctx) => {
+      started.push(ctx.id);
+      return gate.promise;
+    };
+    ids.push(options === undefined ? q.push(job) : q.push(job, options));
+  }
+  return { gates, started, ids };
+}
+
 /** `n` macrotasks in a row. */
 export async function ticks(n) {
   for (let i = 0; i < n; i++) await tick();

@@ -7,11 +7,10 @@
 // priorities, concurrency changes, waits, stop and free behave as on the ordinary path.
 import * as gorqs from "../../../pkg/dist/gorqs.mjs";
 import { describe, test, assert } from "../harness.mjs";
-import { deferred, microtasks, qe, waitFor, within } from "./_helpers.mjs";
+import { gatedJobs, microtasks, qe, waitFor, within } from "./_helpers.mjs";
 
 const { Queue } = gorqs;
 
-/** `n` promise jobs, each waiting on its own gate; `started` lists the ids that started. */
 /** What `f()` threw (undefined when it returned). */
 function thrownBy(f) {
   try {
@@ -20,21 +19,6 @@ function thrownBy(f) {
     return e;
   }
   return undefined;
-}
-
-function gatedJobs(q, n) {
-  const gates = [];
-  const started = [];
-  const ids = [];
-  for (let i = 0; i < n; i++) {
-    const gate = deferred();
-    gates.push(gate);
-    ids.push(q.push(async (ctx) => {
-      started.push(ctx.id);
-      return gate.promise;
-    }));
-  }
-  return { gates, started, ids };
 }
 
 describe("async runs (promise jobs in an async queue)", () => {

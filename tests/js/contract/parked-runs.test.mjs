@@ -6,26 +6,9 @@
 // stop, free and listeners behave as on the ordinary path.
 import * as gorqs from "../../../pkg/dist/gorqs.mjs";
 import { describe, test, assert } from "../harness.mjs";
-import { deferred, qe, waitFor, watch, within } from "./_helpers.mjs";
+import { deferred, gatedJobs, qe, waitFor, watch, within } from "./_helpers.mjs";
 
 const { Queue } = gorqs;
-
-/** `n` promise jobs, each waiting on its own gate; `started` lists the ids that started. */
-function gatedJobs(q, n, options) {
-  const gates = [];
-  const started = [];
-  const ids = [];
-  for (let i = 0; i < n; i++) {
-    const gate = deferred();
-    gates.push(gate);
-    const job = async (ctx) => {
-      started.push(ctx.id);
-      return gate.promise;
-    };
-    ids.push(options === undefined ? q.push(job) : q.push(job, options));
-  }
-  return { gates, started, ids };
-}
 
 describe("parked runs (serial promise jobs)", () => {
   test("while a promise job is pending: status, size and running are the true ones", async () => {
