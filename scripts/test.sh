@@ -67,6 +67,9 @@ suite cargo-fuzz bash scripts/fuzz.sh 60
 # A million jobs of random kinds, each accounted for once: Node, then headless Chromium.
 suite stress-node node tests/stress/node-stress.mjs
 suite stress-chrome node scripts/browser-test.mjs --browser=chromium --page=/tests/stress/stress.html --timeout=300 --verbose
+# A queue made after a full GC finds the push path still optimized (V8 keeps a class only while
+# an object has it; pkg/src/index.js keeps one queue): Node 20, 22, 24 and 26.
+suite warm bash -c 'source scripts/runtimes.sh >/dev/null && for n in node20 node22 node24 node26; do "$(runtime_cmd "$n")" tests/stress/warm-after-gc.mjs || exit 1; done'
 # 20 rounds of 100,000 tracked jobs: wasm memory and JS heap per round must level off.
 suite leak node --expose-gc tests/stress/leak.mjs
 # Queues dropped without free(): busy ones finish their jobs, idle ones are collected (wasm
