@@ -128,6 +128,10 @@ class JobContext {
 
   /** Aborts when the job times out, its own signal aborts, or `cancel(id)` is called. */
   get signal() { return this.#signalFor(this.id); }
+
+  // One kept for V8's hidden class, as the package keeps a queue (pkg/src/index.js): at a full
+  // GC with no job running, the class went and `invoke` was thrown away (tests/stress/warm-after-gc.mjs).
+  static kept = new JobContext(0, 1, () => undefined);
 }
 
 /** `v` when an int32 (not -0), which a record keeps inline; else NaN. */
@@ -177,8 +181,7 @@ export class Host {
     this.at = this.end = this.parked = 0; // `runFrom`'s job running now, its end, the parked job
     this.park = this.track = false; // the run's kind (see `runFrom`)
     this.spread = 0; // an async run's free slots (see `runFrom`); 0: a serial run
-    this.ints = []; // a tracked run's int32 values, kept until Rust takes them (`taken` so far)
-    this.taken = 0;
+    this.ints = [], this.taken = 0; // a tracked run's int32 values, kept until Rust takes them (`taken` so far)
     this.gone = []; // the jobs whose settlements an async run kept, until Rust takes them
     this.goneAt = 0; // (with `track`, their values are in `ints`, in the same order)
     // `wait`s by job id, a `Promise.withResolvers()` each: at `id & RING_MASK` of `ring`

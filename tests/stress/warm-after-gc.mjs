@@ -1,15 +1,17 @@
-// A queue made after a full GC finds the push path still optimized (V8: Node, Chromium).
+// A queue made after a full GC finds its per-job path still optimized (V8: Node, Chromium).
 //   node tests/stress/warm-after-gc.mjs [--module=PATH]
-// V8 keeps a hidden class only while some object has it. Between two queues, with none alive,
-// a full GC used to collect the classes of a queue and of its host, and with them every
-// optimized `push`, `put`, `invoke` built on them ("embedded weak objects cleared",
-// "dependent field type constness changed"): each new queue warmed up again, at 2-3x the cost
-// per job (pkg/src/index.js keeps one queue for its classes). This runs rounds of a program
-// that does just that (a queue, its jobs pushed and run, the queue freed and dropped, full GCs)
-// in a child with `--trace-deopt`, and fails when V8 throws away optimized code (because what
-// it assumed changed) in more than one round after the first. It prints each round's ns/job
-// (never asserted: this machine is noisy). Measured without the kept queue: code thrown away
-// in every round, 250-850 ns/job from the second round on; with it: none, 30-150.
+// V8 keeps a hidden class only while some object has it. With no queue alive (or no job
+// running) at a full GC, the classes of a queue, of its host and of a job's context went, and
+// with them every optimized `push`, `put`, `invoke` built on them ("embedded weak objects
+// cleared", "dependent field type constness changed"): each new queue warmed up again, at 2-3x
+// the cost per job. The package keeps one queue (pkg/src/index.js) and one context
+// (src/wasm/host.js) for their classes. This runs rounds of a program that makes queues, runs
+// their jobs (sync jobs, promise jobs 8 at a time with results read back, bursts of waited
+// jobs), drops them and forces full GCs, in a child with `--trace-deopt`, and fails when V8
+// throws optimized code away (because what it assumed changed) in more than one round after
+// the first. It prints each round's ns per sync job, never asserted (this machine is noisy).
+// Measured without the kept objects: code thrown away in every round, 250-850 ns per sync job
+// after the first round; with them: none, 30-300.
 // --module: another build (pkg/dist/gorqs.mjs by default), e.g. one without the kept queue.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -30,17 +32,36 @@ const modulePath = arg ? path.resolve(arg.slice("--module=".length)) : path.join
 if (process.argv.includes("--child")) {
   const { Queue } = await import(pathToFileURL(modulePath).href);
   const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+  const check = (queue, what) => {
+    if (queue.size !== 0 || queue.running !== 0) throw new Error(`${what}: the queue did not drain`);
+  };
+  const drop = async (queue) => (await queue.stop(), queue.free());
   for (let round = 0; round < ROUNDS; round++) {
+    // Serial sync jobs (timed), then promise jobs 8 at a time with their results read back, then
+    // bursts of 16 jobs each awaited by `wait`: the push path, runs, followed thenables, waits.
     const jobs = Array.from({ length: JOBS }, (_, i) => () => i);
-    let queue = new Queue({ autoStart: true });
+    const serial = new Queue({ autoStart: true });
     const t0 = performance.now();
-    for (const job of jobs) queue.push(job);
-    await queue.onIdle();
+    for (const job of jobs) serial.push(job);
+    await serial.onIdle();
     const ns = ((performance.now() - t0) * 1e6) / JOBS;
-    if (queue.size !== 0 || queue.running !== 0) throw new Error(`round ${round}: the queue did not drain`);
-    await queue.stop();
-    queue.free();
-    queue = null;
+    check(serial, `round ${round}, sync jobs`);
+    await drop(serial);
+    const capped = new Queue({ mode: "async", concurrency: 8, track: true, autoStart: true });
+    const ids = capped.pushAll(Array.from({ length: JOBS / 4 }, (_, i) => async () => (await null, i)));
+    await capped.onIdle();
+    ids.forEach((id, i) => {
+      if (capped.result(id) !== i) throw new Error(`round ${round}: result(${id}) is not ${i}`);
+    });
+    check(capped, `round ${round}, promise jobs`);
+    await drop(capped);
+    const waited = new Queue({ track: true, autoStart: true });
+    for (let i = 0; i < JOBS / 4; i += 16) {
+      const values = await Promise.all(Array.from({ length: 16 }, (_, k) => waited.wait(waited.push(() => i + k))));
+      if (values[15] !== i + 15) throw new Error(`round ${round}: wait gave ${values[15]}, not ${i + 15}`);
+    }
+    check(waited, `round ${round}, waited jobs`);
+    await drop(waited);
     for (let k = 0; k < 4; k++) (globalThis.gc(), await tick());
     console.log(`@@round ${round} ${ns.toFixed(1)}`);
   }
@@ -64,7 +85,7 @@ if (process.argv.includes("--child")) {
     if (m) (thrown.push(count), perJob.push(m[2]), (count = 0));
     else if (THROWN_AWAY.test(line)) (count++, thrown.length >= 1 && samples.length < 8 && samples.push(`round ${thrown.length}: ${line.replace(/0x[0-9a-f]+ /g, "")}`));
   }
-  console.log(`warm-after-gc: ${process.version}, ${JOBS} serial sync jobs a round on a new queue; ns/job by round: ${perJob.join(" ")}; optimized code thrown away by round: ${thrown.join(" ")}`);
+  console.log(`warm-after-gc: ${process.version}, ${JOBS} serial sync jobs a round on a new queue (and promise jobs, waits); ns/job by round: ${perJob.join(" ")}; optimized code thrown away by round: ${thrown.join(" ")}`);
   if (perJob.length !== ROUNDS) {
     console.error(`warm-after-gc: ${perJob.length} of ${ROUNDS} rounds reported`);
     process.exit(1);
