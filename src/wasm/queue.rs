@@ -248,12 +248,14 @@ impl Queue {
     #[wasm_bindgen(js_name = pushAll)]
     pub fn push_all(&self, runners: JsValue, options: JsValue) -> Result<Array, JsValue> {
         self.exec.is_running().map_err(freed_error)?;
-        let list = Array::new();
-        if !shim::to_array(&runners, &list)? {
+        let holder = Array::new();
+        if !shim::to_array(&runners, &holder)? {
             return Err(type_error(
                 "Expected `runners` to be an iterable of runners",
             ));
         }
+        // `toArray` pushed one array, of the runners.
+        let list: Array = holder.get(0).unchecked_into();
         // One crossing checks them all: the index of the first that is no runner.
         let bad = shim::bad_runner(&list)?;
         if bad >= 0.0 {
