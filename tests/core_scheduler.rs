@@ -134,6 +134,39 @@ fn tracked_failure_returns_the_original_value_and_deletes() {
 }
 
 #[test]
+fn take_result_if_takes_only_an_accepted_finished_record() {
+    let mut s = sync_tracked();
+    let a = push(&mut s, "a");
+    let b = push(&mut s, "b");
+    let c = push(&mut s, "c");
+    // Pending, running, unknown: nothing taken, the predicate not even asked.
+    assert_eq!(s.take_result_if(a, |_| panic!("asked for a pending job")), None);
+    s.start_next(0.0).unwrap();
+    assert_eq!(s.take_result_if(a, |_| panic!("asked for a running job")), None);
+    assert_eq!(s.take_result_if(999, |_| panic!("asked for an unknown id")), None);
+    assert_eq!(s.finish(a, Ok(7)), Settled::Recorded);
+    s.start_next(0.0).unwrap();
+    assert_eq!(s.finish(b, Err(Fail::Thrown(-1))), Settled::Recorded);
+    // Refused: the record stays, as it was.
+    assert_eq!(s.take_result_if(a, |o| *o == Ok(8)), None);
+    assert_eq!(s.peek(a), Some(&Ok(7)));
+    assert_eq!(s.records(), 2);
+    // Accepted: taken, as `result` takes it (a failure too, when accepted).
+    assert_eq!(s.take_result_if(a, |o| *o == Ok(7)), Some(Ok(7)));
+    assert_eq!(s.status(a), None);
+    assert_eq!(code(s.result(a)), ErrorCode::NotFound);
+    assert_eq!(s.take_result_if(b, |o| o.is_err()), Some(Err(Fail::Thrown(-1))));
+    assert_eq!(s.records(), 0);
+    assert_eq!(s.status(c), Some(Status::Pending));
+    // Tracking off: never anything.
+    let mut u = open(config(None, false));
+    let x = push(&mut u, "x");
+    u.start_next(0.0).unwrap();
+    assert_eq!(u.finish(x, Ok(1)), Settled::Forgotten(Ok(1)));
+    assert_eq!(u.take_result_if(x, |_| true), None);
+}
+
+#[test]
 fn untracked_outcomes_are_handed_back_and_forgotten() {
     let mut s = open(config(None, false));
     let a = push(&mut s, "a");

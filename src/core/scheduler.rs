@@ -721,6 +721,25 @@ impl<J, V> Scheduler<J, V> {
         }
     }
 
+    /// [`result`](Self::result) of a finished job whose outcome `take` accepts, in one lookup
+    /// of its record; else `None`, and the record stays (the package reads every int32 result
+    /// this way: a `peek`, then `result`'s lookups, measured ~15 ns a read in Node 24's S7).
+    pub fn take_result_if(&mut self, id: JobId, take: impl FnOnce(&Outcome<V>) -> bool) -> Option<Outcome<V>> {
+        if !self.config.track {
+            return None;
+        }
+        let slot = self.table.get_mut(id)?;
+        if !matches!(slot, Slot::Done(outcome) if take(outcome)) {
+            return None;
+        }
+        let Slot::Done(outcome) = std::mem::replace(slot, Slot::Gone) else {
+            return None; // matched just above
+        };
+        self.records -= 1;
+        self.table.trim();
+        Some(outcome)
+    }
+
     /// Go `Fetch`: a finished job's value, deleting the record.
     ///
     /// # Errors

@@ -482,10 +482,7 @@ impl<H: Promises> Executor<H> {
     /// queue.
     pub fn take_result_if(&self, id: JobId, take: impl FnOnce(&H::Kept) -> bool) -> Option<H::Kept> {
         let mut s = self.live().ok()?;
-        if !matches!(s.sched.peek(id), Some(Ok(kept)) if take(kept)) {
-            return None;
-        }
-        let kept = s.sched.result(id).ok();
+        let kept = s.sched.take_result_if(id, |outcome| matches!(outcome, Ok(kept) if take(kept)))?.ok();
         if s.timed {
             self.arm_timer(&mut s); // its TTL deadline may be gone
         }
