@@ -90,6 +90,12 @@ if (process.argv.includes("--child")) {
     console.error(`warm-after-gc: ${perJob.length} of ${ROUNDS} rounds reported`);
     process.exit(1);
   }
+  // The first round always throws some code away as it warms up (6-21 pieces measured): none
+  // at all means V8 no longer words its trace as THROWN_AWAY expects, and this check is blind.
+  if (thrown[0] === 0) {
+    console.error("warm-after-gc: no optimized code thrown away even in the first round: is --trace-deopt's wording still what THROWN_AWAY matches?");
+    process.exit(1);
+  }
   // The first round compiles; after it, nothing should be thrown away. One round may be, for
   // reasons of V8's own; without the kept queue every round after the first was (until V8
   // gave up optimizing some of them, in round 5 or later in Node 24 and 26).
