@@ -47,10 +47,9 @@ export function isRunner(r) {
   return typeof r === "function" || (r !== null && typeof r === "object" && typeof r.run === "function");
 }
 
-/** The index of the first item of `list` that is no runner, or -1. */
-export function badRunner(list) {
-  return list.findIndex((r) => !isRunner(r));
-}
+/** The index of the first item of `list` that is no runner, or -1. (A loop: `findIndex` with
+ * a closure measured 14-20 against 6 ns an item in Node 24, 3.6 against 2.1 in Bun.) */
+export function badRunner(list) { for (let i = 0; i < list.length; i++) if (!isRunner(list[i])) return i; return -1; }
 
 // The imports below may throw (user code runs in them). None returns a JS object: wasm-bindgen
 // leaked a table slot for the return value of a `catch` import that threw (measured: one per
