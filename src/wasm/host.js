@@ -86,14 +86,20 @@ export function report(error) {
 
 /** The globals a queue needs: a `TypeError` naming those this host lacks, else undefined. */
 export function missingGlobals() {
-  const need = ["queueMicrotask", "EventTarget", "Event", "AbortController", "DOMException", "setTimeout", "clearTimeout"];
+  const need = ["EventTarget", "Event", "AbortController", "DOMException", "setTimeout", "clearTimeout"];
   const missing = need.filter((name) => typeof globalThis[name] !== "function");
   return missing.length ? new TypeError(`gorqs: this JavaScript host lacks ${missing.join(", ")}`) : undefined;
 }
 
-/** Milliseconds, monotonic. */
-export const now =
-  typeof globalThis.performance?.now === "function" ? () => performance.now() : () => Date.now();
+/** Milliseconds, monotonic. `performance` is looked up once: reading the global per call took
+ * headless Chromium 156 200-520 ns against 75-165 held (Node 24 ~50 either way). */
+export const now = typeof globalThis.performance?.now === "function" ? ((p) => () => p.now())(performance) : () => Date.now();
+
+/** Runs `fn` in a microtask: a reaction to a promise already fulfilled, which joins the same
+ * queue as `queueMicrotask` (same order) but took 100-160 ns a call in headless Chromium 156
+ * against `queueMicrotask`'s 680-980 (Node 22 90-130 against 310-480, Deno 50-130 against
+ * 75-230, Bun ~40 both; Node 24 and 26 100-150 against 40-60). */
+export const microtask = ((fulfilled) => (fn) => void fulfilled.then(fn))(Promise.resolve());
 
 /**
  * Runs `fn` in a new macrotask, after timers, I/O, input and rendering: setImmediate in Node,
@@ -242,7 +248,7 @@ export class Host {
     if (w !== undefined) {
       this.waits--;
       if (kind !== 0) w.promise.catch(noop), w.reject(value);
-      else if (value !== null && (typeof value === "object" || typeof value === "function")) queueMicrotask(() => w.resolve(value));
+      else if (value !== null && (typeof value === "object" || typeof value === "function")) microtask(() => w.resolve(value));
       else w.resolve(value);
     }
     return this.waits !== 0;

@@ -63,6 +63,7 @@ pub(super) type Exec = Executor<JsHost>;
 /// | `fields` | yes | yes: getters | catch |
 /// | `toArray` | yes | yes: the iterator | catch |
 /// | `now` | no | no | - |
+/// | `microtask` | no | no | - |
 /// | `macrotask` | no | no | - |
 /// | `listen` | yes | yes: `addEventListener` | catch |
 /// | `abortedReason` | yes | yes: the `aborted` and `reason` getters | catch |
@@ -70,7 +71,6 @@ pub(super) type Exec = Executor<JsHost>;
 /// | `AbortController` (constructor) | no: checked at construction | no | - |
 /// | `signal` | no | no | - |
 /// | `abort` | yes | yes: abort listeners | catch |
-/// | `queueMicrotask` | no: checked at construction | no | - |
 /// | `setTimeout` | no: checked at construction | no | - |
 /// | `clearTimeout` | no: checked at construction | no | - |
 /// | `addEventListener` | yes | yes: options getters | catch |
@@ -170,6 +170,7 @@ pub(super) mod shim {
         #[wasm_bindgen(js_name = abortedReason, catch)]
         pub fn aborted_reason(signal: &JsValue, into: &js_sys::Array) -> Result<bool, JsValue>;
         pub fn now() -> f64;
+        pub fn microtask(f: &js_sys::Function);
         pub fn macrotask(f: &js_sys::Function);
 
         #[wasm_bindgen(catch)]
@@ -186,8 +187,6 @@ pub(super) mod shim {
     // Globals, bound directly (no code of ours in between).
     #[wasm_bindgen]
     extern "C" {
-        #[wasm_bindgen(js_name = queueMicrotask)]
-        pub fn queue_microtask(f: &js_sys::Function);
         #[wasm_bindgen(js_name = setTimeout)]
         pub fn set_timeout(f: &js_sys::Function, ms: f64) -> JsValue;
         #[wasm_bindgen(js_name = clearTimeout)]
@@ -528,7 +527,7 @@ impl Host for JsHost {
     }
 
     fn schedule(&self) {
-        shim::queue_microtask(&self.drive);
+        shim::microtask(&self.drive);
     }
 
     fn yield_slice(&self) {
