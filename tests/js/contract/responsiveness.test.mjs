@@ -28,8 +28,14 @@ function spin(iters, seed) {
 }
 
 /** Iterations of `spin` that take about `ms` here (measured, so that the drain's length
- * does not depend on how fast the machine is). */
+ * does not depend on how fast the machine is). Measured twice, the second taken: the first
+ * also warms `spin` up. (Calibrated on its first tiers once, in Chromium, a 500 ms drain took
+ * 19 ms once `spin` was optimized: too short for the test to tell anything.) */
 function iterationsFor(ms) {
+  return measureIterations(ms), measureIterations(ms);
+}
+
+function measureIterations(ms) {
   let sink = 0;
   for (let iters = 1024; ; iters *= 2) {
     const t0 = clock();
